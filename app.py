@@ -1,0 +1,39 @@
+"""Entry point: page config, navigation over the pages, and the shared sidebar.
+
+Run with `streamlit run app.py`. Pages live in pages/ and are declared here (once
+st.navigation is called, Streamlit does not auto-discover that folder).
+"""
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small NumPy work is fastest single-threaded here
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import streamlit as st  # noqa: E402
+
+from quizlib.ui.common import sidebar  # noqa: E402
+
+st.set_page_config(page_title="DL Exam Trainer", page_icon="🧠", layout="wide")
+
+PAGES = {
+    "Quiz": [
+        st.Page("pages/practice.py", title="Practice", icon="✏️", default=True),
+        st.Page("pages/review.py", title="Review", icon="🔁"),
+        st.Page("pages/exam.py", title="Mock exam", icon="⏱️"),
+        st.Page("pages/dashboard.py", title="Progress", icon="📈"),
+        st.Page("pages/search.py", title="Search", icon="🔎"),
+        st.Page("pages/data.py", title="Export & backup", icon="💾"),
+        st.Page("pages/banks.py", title="Banks", icon="📚"),
+    ],
+    "Labs": [
+        st.Page("pages/lab_dropout.py", title="Dropout", icon="🎲"),
+        st.Page("pages/lab_smoothing.py", title="Label smoothing", icon="🏷️"),
+        st.Page("pages/lab_glorot.py", title="Glorot initialisation", icon="📏"),
+        st.Page("pages/lab_weight_decay.py", title="L2 weight decay", icon="🪶"),
+        st.Page("pages/lab_ce_mse.py", title="Cross-entropy vs MSE", icon="📉"),
+        st.Page("pages/lab_batchnorm.py", title="Batch norm", icon="📊"),
+    ],
+}
+
+page = st.navigation(PAGES)
+sidebar()
+page.run()
