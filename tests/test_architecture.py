@@ -36,7 +36,7 @@ def calls(path: Path) -> set[str]:
     """Called names that evaluate code: `eval(...)`, `sympy.sympify(...)`, `builtins.exec(...)` …"""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     direct = {"eval", "exec", "compile", "__import__", "sympify", "parse_expr", "parse_latex"}
-    via_attr = {"eval", "exec", "sympify", "parse_expr", "parse_latex", "S"}  # not re.compile
+    via_attr = {"eval", "exec", "sympify", "parse_expr", "parse_latex"}  # not re.compile
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
