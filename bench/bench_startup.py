@@ -1,0 +1,81 @@
+"""Benchmark: time from `streamlit run app.py` to a served page, median over several starts.
+
+Prints, per start, the seconds until /_stcore/health answers "ok" and until headless
+Chromium shows the Practice page's first question; then the medians. Run:
+    OPENBLAS_NUM_THREADS=1 python bench/bench_startup.py [--runs 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def one_start(browser) -> tuple[float, float]:
+    port = free_port()
+    db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+    env = dict(os.environ, QUIZ_DB=str(db), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.05)
+        t_health = time.perf_counter() - t0
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_text("points", exact=False).first.wait_for(timeout=60_000)
+        t_page = time.perf_counter() - t0
+        page.close()
+        return t_health, t_page
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    runs = ap.parse_args().runs
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        results = []
+        for i in range(runs):
+            h, p = one_start(browser)
+            results.append((h, p))
+            print(f"start {i + 1}: health ok after {h:.2f} s, first question shown after {p:.2f} s")
+        browser.close()
+    print(f"median over {runs} starts: health {statistics.median(r[0] for r in results):.2f} s, "
+          f"served page with a question {statistics.median(r[1] for r in results):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
