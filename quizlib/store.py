@@ -332,6 +332,12 @@ class Store:
                 (iso(submitted_at), json.dumps(answers), json.dumps(report), score, max_score, exam_id))
             return cur.rowcount == 1
 
+    def update_exam_report(self, exam_id: int, report: dict, score: float) -> None:
+        """Replace a submitted exam's report (self-graded derivations change the score)."""
+        with self._write() as con:
+            con.execute("UPDATE exams SET report = ?, score = ? WHERE id = ? AND submitted_at IS NOT NULL",
+                        (json.dumps(report), score, exam_id))
+
     def variants(self, profile: str) -> dict[str, int]:
         with self._connect() as con:
             return dict(con.execute("SELECT question_id, variant FROM variants WHERE profile = ?", (profile,)))

@@ -1,0 +1,259 @@
+"""Mock exams: draw one like the real exam, keep its clock on the server, grade it, report it.
+
+An exam is drawn (seeded) by going round the chosen banks, one question per bank at a
+time and preferring topics not yet asked, so six questions from three lectures are
+two per lecture, as in the real exam. The exam row in the store holds `started_at`
+and `deadline`: the countdown is `deadline - now`, so a reload or a new session
+continues the same exam and cannot reset the clock. Nothing is graded before the
+student submits or the time runs out; answers arriving more than `GRACE` after the
+deadline are ignored in favour of the last saved ones. The report keeps, per
+question, the answer given, the verdict, the points and the model solution;
+derivations wait in the report for the student to self-grade them with the rubric.
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from quizlib import progress
+from quizlib.errors import ConfigError
+from quizlib.model import Attempt, Bank, CheckResult, Part, Question
+from quizlib.store import ExamRecord, Store
+
+GRACE = timedelta(seconds=15)  # a submit this late still counts (page round trip, slow network)
+Grader = Callable[[Part, str], CheckResult]
+
+
+@dataclass(frozen=True)
+class ExamSettings:
+    n_questions: int = 4  # the real exam has about one or two questions per lecture
+    minutes: float = 30.0  # time allowed
+    banks: tuple[str, ...] = ()  # bank ids to draw from; () = all banks
+    per_bank: int = 2  # at most this many from one bank (relaxed only if the banks run out)
+    seed: int | None = None  # None: a fresh random exam
+
+    def __post_init__(self):
+        if self.n_questions < 1:
+            raise ConfigError("a mock exam needs at least one question")
+        if not 0 < self.minutes <= 24 * 60:
+            raise ConfigError("the time allowed must be between a minute and a day")
+        if self.per_bank < 1:
+            raise ConfigError("per_bank must be at least 1")
+
+
+def _variants():
+    try:
+        from quizlib import variants
+        return variants
+    except ImportError:  # the bank helper's module not there yet: questions keep variant 0
+        return None
+
+
+def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator) -> list[tuple[Question, int]]:
+    """Questions (rendered for their variant) and variant numbers, spread over banks and topics."""
+    pool = {b.id: list(b.questions) for b in banks
+            if b.questions and (not settings.banks or b.id in settings.banks)}
+    if not pool:
+        raise ConfigError("there are no questions in the chosen banks")
+    for bid in pool:
+        pool[bid] = [pool[bid][i] for i in rng.permutation(len(pool[bid]))]
+    order = [sorted(pool)[i] for i in rng.permutation(len(pool))]
+    n = min(settings.n_questions, sum(len(qs) for qs in pool.values()))
+    picked: list[Question] = []
+    topics: set[str] = set()
+    taken = dict.fromkeys(pool, 0)
+    cap = settings.per_bank
+    while len(picked) < n:
+        before = len(picked)
+        for bid in order:
+            if len(picked) == n or taken[bid] >= cap or not pool[bid]:
+                continue
+            fresh = [q for q in pool[bid] if not set(q.topics) & topics]
+            q = (fresh or pool[bid])[0]
+            pool[bid].remove(q)
+            picked.append(q)
+            topics.update(q.topics)
+            taken[bid] += 1
+        if len(picked) == before:
+            cap += 1  # every bank hit its cap before n questions: allow one more each
+    mod = _variants()
+    out = []
+    for q in picked:
+        if mod is not None and q.n_variants > 1:
+            k = int(mod.pick_variant(q, rng))
+            out.append((mod.variant_of(q, k), k))
+        else:
+            out.append((q, 0))
+    return out
+
+
+def start(store: Store, profile: str, banks: Sequence[Bank], settings: ExamSettings, now: datetime) -> ExamRecord:
+    """Draw and store a new exam; its deadline is fixed now."""
+    seed = settings.seed if settings.seed is not None else secrets.randbits(32)
+    drawn = draw(banks, settings, np.random.default_rng(seed))
+    deadline = now + timedelta(minutes=settings.minutes)
+    meta = dict(asdict(settings), seed=seed, banks=list(settings.banks),
+                max_score=sum(q.points for q, _ in drawn))
+    return store.add_exam(profile, now, deadline, [(q.id, k) for q, k in drawn], meta)
+
+
+def current(store: Store, profile: str) -> ExamRecord | None:
+    """The profile's exam still open (not submitted), if any: a reload continues it."""
+    open_ = [e for e in store.exams(profile) if not e.finished]
+    return open_[0] if open_ else None
+
+
+def history(store: Store, profile: str) -> list[ExamRecord]:
+    """Submitted exams, newest first."""
+    return [e for e in store.exams(profile) if e.finished]
+
+
+def remaining(exam: ExamRecord, now: datetime) -> timedelta:
+    return max(exam.deadline - now, timedelta(0))
+
+
+def is_over(exam: ExamRecord, now: datetime) -> bool:
+    return now >= exam.deadline
+
+
+def questions(exam: ExamRecord, banks: Sequence[Bank]) -> list[Question | None]:
+    """The exam's questions rendered for their variants (None for one no longer in the banks)."""
+    by_id = {q.id: q for b in banks for q in b.questions}
+    mod = _variants()
+    out = []
+    for qid, k in exam.questions:
+        q = by_id.get(qid)
+        out.append(q if q is None or k == 0 or mod is None else mod.variant_of(q, k))
+    return out
+
+
+def answer_key(question_id: str, part_id: str) -> str:
+    return f"{question_id}/{part_id}"
+
+
+def save_answers(store: Store, exam: ExamRecord, answers: dict[str, str]) -> None:
+    store.save_exam_answers(exam.id, dict(answers))
+
+
+def default_grader() -> Grader:
+    try:
+        from quizlib.grading import grade_part
+        return grade_part
+    except ImportError:  # grading.py not there yet: call the checker with the part's fields
+        from quizlib.answers import check
+
+        def grade_part(part: Part, given: str) -> CheckResult:
+            return check(part.answer, given, kind=part.kind, symbols=list(part.symbols), rtol=part.rtol,
+                         atol=part.atol, wrong_answers=part.wrong_answers, let=part.let,
+                         functions=part.functions)
+        return grade_part
+
+
+def submit(store: Store, exam: ExamRecord, banks: Sequence[Bank], answers: dict[str, str] | None,
+           now: datetime, grade: Grader | None = None) -> ExamRecord:
+    """Grade and store the exam (once); records every graded part as an exam attempt."""
+    if exam.finished:
+        return exam
+    late = now > exam.deadline + GRACE
+    given = dict(exam.answers) if late or answers is None else dict(answers)
+    grade = grade or default_grader()
+    items, attempts = [], []
+    for (qid, k), q in zip(exam.questions, questions(exam, banks)):
+        item = _grade_question(qid, k, q, given, grade)
+        items.append(item)
+        for p in item["parts"]:
+            if p["verdict"] in ("correct", "wrong", "invalid", "unanswered"):
+                attempts.append(Attempt(
+                    profile=exam.profile, question_id=qid, answer=p["given"], correct=p["verdict"] == "correct",
+                    score=p["score"], max_score=p["max"], created_at=now, variant=k, part_id=p["part_id"],
+                    mode="exam", extra={"exam": exam.uuid}))
+    report = {"items": items, "timed_out": now >= exam.deadline, "late_answers_ignored": late}
+    score, max_score = _totals(report)
+    if store.finish_exam(exam.id, now, given, report, score, max_score):
+        progress.record_attempts(store, attempts)
+    return store.get_exam(exam.id)
+
+
+def submit_if_over(store: Store, exam: ExamRecord, banks: Sequence[Bank], now: datetime,
+                   grade: Grader | None = None) -> ExamRecord:
+    """Time is up and nobody submitted (tab closed): grade the last saved answers."""
+    if not exam.finished and now > exam.deadline + GRACE:
+        return submit(store, exam, banks, None, now, grade)
+    return exam
+
+
+def _grade_question(qid: str, variant: int, q: Question | None, given: dict, grade: Grader) -> dict:
+    if q is None:
+        return {"question_id": qid, "variant": variant, "title": qid, "prompt": "*(no longer in the banks)*",
+                "solution": "", "parts": [], "score": 0.0, "points": 0.0}
+    parts = []
+    for part in q.parts:
+        text = str(given.get(answer_key(qid, part.id), "")).strip()
+        row = {"part_id": part.id, "title": part.title, "kind": part.kind, "prompt": part.prompt,
+               "given": text, "reference": _reference(part), "solution": part.solution, "message": "",
+               "max": float(part.points), "score": 0.0,
+               "rubric": [[r.text, float(r.points)] for r in part.rubric], "ticked": []}
+        if part.kind == "derivation":
+            row["verdict"] = "self-grade"
+        elif not text:
+            row["verdict"] = "unanswered"
+        else:
+            r = grade(part, text)
+            fraction = r.score if r.score else (1.0 if r.correct else 0.0)
+            row.update(verdict="correct" if r.correct else ("wrong" if r.valid else "invalid"),
+                       message=r.message, score=round(fraction * part.points, 6), latex=r.latex)
+        parts.append(row)
+    return {"question_id": qid, "variant": variant, "title": q.title, "prompt": q.prompt, "solution": q.solution,
+            "bank": q.bank, "topics": list(q.topics), "parts": parts,
+            "score": sum(p["score"] for p in parts), "points": float(q.points)}
+
+
+def _reference(part: Part) -> str:
+    if part.kind == "choice":
+        return "; ".join(f"({c.label}) {c.text}" for c in part.choices if c.correct) or part.answer
+    return part.answer
+
+
+def _totals(report: dict) -> tuple[float, float]:
+    score = sum(p["score"] for it in report["items"] for p in it["parts"])
+    max_score = sum(p["max"] for it in report["items"] for p in it["parts"])
+    return round(score, 6), round(max_score, 6)
+
+
+def pending_self_grades(exam: ExamRecord) -> list[tuple[str, str]]:
+    """(question id, part id) of derivations still waiting for a self-grade."""
+    if not exam.report:
+        return []
+    return [(it["question_id"], p["part_id"]) for it in exam.report["items"] for p in it["parts"]
+            if p["verdict"] == "self-grade"]
+
+
+def self_grade(store: Store, exam: ExamRecord, question_id: str, part_id: str, ticked: Sequence[int],
+               now: datetime) -> ExamRecord:
+    """Score a derivation from the rubric items the student ticked; the first grade is an attempt."""
+    if not exam.finished:
+        raise ConfigError("self-grading comes after the exam is submitted")
+    report = {**exam.report, "items": [dict(it, parts=[dict(p) for p in it["parts"]]) for it in exam.report["items"]]}
+    for it in report["items"]:
+        for p in it["parts"]:
+            if it["question_id"] == question_id and p["part_id"] == part_id and p["kind"] == "derivation":
+                first = p["verdict"] == "self-grade"
+                ticked = sorted({int(i) for i in ticked if 0 <= int(i) < len(p["rubric"])})
+                p["score"] = min(p["max"], sum(p["rubric"][i][1] for i in ticked))
+                p["ticked"] = ticked
+                p["verdict"] = "correct" if p["score"] >= p["max"] else "self-graded"
+                it["score"] = sum(x["score"] for x in it["parts"])
+                score, _ = _totals(report)
+                store.update_exam_report(exam.id, report, score)
+                if first:
+                    progress.record_attempt(store, Attempt(
+                        profile=exam.profile, question_id=question_id, answer=p["given"] or f"rubric {ticked}",
+                        correct=p["score"] >= p["max"], score=p["score"], max_score=p["max"], created_at=now,
+                        variant=it["variant"], part_id=part_id, mode="exam",
+                        extra={"exam": exam.uuid, "ticked": ticked}))
+                return store.get_exam(exam.id)
+    raise ConfigError(f"{question_id}/{part_id} is not a derivation of this exam")
