@@ -1,0 +1,194 @@
+"""Taking things out and back in: an Anki deck of the banks, attempts as CSV, and profile backups.
+
+The Anki deck (`.apkg`, written with genanki) has fixed deck and note-type ids and one
+note per question whose GUID is `genanki.guid_for(question id)`: importing a newer
+deck updates the notes already in Anki instead of adding copies. Maths moves from
+Markdown's `$…$`/`$$…$$` to Anki's own `\\(…\\)`/`\\[…\\]`. A backup is one JSON
+file with every row of a profile (attempts, cards, bookmarks, exams, variants), keyed
+by natural keys — a UUID per attempt and exam, (profile, question) for the rest — so
+importing it twice, or into a store that already has part of it, adds each row once.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import genanki
+
+from quizlib.errors import StoreError
+from quizlib.model import Bank, Part, Question
+from quizlib.store import BACKUP_COLUMNS, Store, iso
+
+DECK_ID = 1_732_250_001  # fixed forever: Anki recognises the deck and note type by these ids
+MODEL_ID = 1_732_250_002
+DECK_NAME = "DL Exam Trainer"
+BACKUP_FORMAT = "dl-exam-trainer-backup"
+BACKUP_VERSION = 1
+
+MODEL = genanki.Model(
+    MODEL_ID, "DL Exam Trainer question",
+    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "QuestionId"}],
+    templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    css=".card { font-family: sans-serif; font-size: 18px; text-align: left; }",
+)
+
+
+# -- Anki ---------------------------------------------------------------------------
+def anki_math(text: str) -> str:
+    """`$$x$$` → `\\[x\\]` and `$x$` → `\\(x\\)`; an escaped `\\$` stays a dollar sign."""
+    text = re.sub(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$", lambda m: r"\[" + m.group(1) + r"\]", text, flags=re.S)
+    text = re.sub(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\\\s])\$", lambda m: r"\(" + m.group(1) + r"\)", text)
+    return text.replace(r"\$", "$")
+
+
+def to_html(markdown: str) -> str:
+    """Just enough Markdown for a card: maths, `code`, **bold**, paragraphs and line breaks."""
+    out = html.escape(anki_math(markdown.strip()), quote=False)  # MathJax reads the decoded text
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
+    return "<br><br>".join(p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", out))
+
+
+def _answer_latex(part: Part) -> str | None:
+    try:
+        from quizlib.answers import preview
+        r = preview(part.answer, part.kind, list(part.symbols), let=part.let, functions=part.functions)
+        return r.latex if r.valid and r.latex else None
+    except Exception:  # noqa: BLE001 - the answers module missing or the reference odd: show the text
+        return None
+
+
+def _answer_html(part: Part) -> str:
+    if part.kind == "derivation":
+        return "<i>Derivation: see the model solution.</i>"
+    if part.kind == "choice":
+        return "<br>".join(f"({c.label}) {to_html(c.text)}" for c in part.choices if c.correct)
+    latex = _answer_latex(part) if part.kind in ("expr", "number", "matrix") else None
+    return r"\(" + html.escape(latex, quote=False) + r"\)" if latex else f"<code>{html.escape(part.answer)}</code>"
+
+
+def card_sides(q: Question) -> tuple[str, str]:
+    """(front, back) HTML of a question's note: prompt (and parts) / answers and model solution."""
+    front = [f"<b>{html.escape(q.title)}</b> ({q.points:g} points)", to_html(q.prompt)]
+    back = []
+    for p in q.parts:
+        if q.is_multi:
+            front.append(f"<b>{html.escape(p.id)}.</b> {to_html(p.title)} {to_html(p.prompt)}")
+        if p.kind == "choice" and not q.is_multi:
+            front.append("<br>".join(f"({c.label}) {to_html(c.text)}" for c in p.choices))
+        label = f"<b>{html.escape(p.id)}:</b> " if q.is_multi else "<b>Answer:</b> "
+        back.append(label + _answer_html(p))
+        if p.solution:
+            back.append(to_html(p.solution))
+    if q.solution:
+        back.append("<b>Solution</b><br>" + to_html(q.solution))
+    return "<br><br>".join(front), "<br><br>".join(back)
+
+
+def _deck_id(bank: Bank) -> int:
+    return DECK_ID + 1 + int(hashlib.sha1(bank.id.encode()).hexdigest()[:7], 16)  # stable per bank
+
+
+def _tag(text: str) -> str:
+    return re.sub(r"\s+", "_", text.strip())
+
+
+def anki_package(banks: Sequence[Bank]) -> genanki.Package:
+    """One sub-deck per bank, one note per question (variant as loaded)."""
+    decks = []
+    for b in banks:
+        deck = genanki.Deck(_deck_id(b), f"{DECK_NAME}::{b.title}")
+        for q in b.questions:
+            front, back = card_sides(q)
+            deck.add_note(genanki.Note(model=MODEL, fields=[front, back, q.id], guid=genanki.guid_for(q.id),
+                                       tags=[_tag(b.id)] + [_tag(t) for t in q.topics]))
+        decks.append(deck)
+    return genanki.Package(decks)
+
+
+def write_anki(banks: Sequence[Bank], path: str | Path, timestamp: float | None = None) -> Path:
+    path = Path(path)
+    anki_package(banks).write_to_file(str(path), timestamp=timestamp)
+    return path
+
+
+def anki_bytes(banks: Sequence[Bank], tmp_dir: str | Path, timestamp: float | None = None) -> bytes:
+    """The .apkg as bytes (genanki writes files; `tmp_dir` holds it meanwhile)."""
+    path = write_anki(banks, Path(tmp_dir) / "dl-exam-trainer.apkg", timestamp)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+# -- attempts as CSV -------------------------------------------------------------------
+CSV_COLUMNS = ["created_at", "profile", "question_id", "part_id", "variant", "mode", "answer", "correct",
+               "score", "max_score", "uuid"]
+
+
+def attempts_csv(store: Store, profile: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for a in store.attempts(profile):
+        w.writerow([iso(a.created_at), a.profile, a.question_id, a.part_id, a.variant, a.mode, a.answer,
+                    int(a.correct), a.score, a.max_score, a.extra.get("uuid", "")])
+    return buf.getvalue()
+
+
+# -- backup -------------------------------------------------------------------------
+def backup(store: Store, profile: str, now: datetime) -> dict:
+    return {"format": BACKUP_FORMAT, "version": BACKUP_VERSION, "profile": profile, "exported_at": iso(now),
+            "tables": store.dump_profile(profile)}
+
+
+def backup_json(store: Store, profile: str, now: datetime) -> str:
+    return json.dumps(backup(store, profile, now), ensure_ascii=False, indent=1)
+
+
+TYPES = {"variant": int, "correct": int, "score": (int, float), "max_score": (int, float)}
+NULLABLE = {"submitted_at", "report", "score", "max_score"}
+
+
+def read_backup(data: bytes | str) -> dict:
+    """Parse and check a backup file; StoreError saying what is wrong if it is not one."""
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise StoreError(f"This is not a backup file (not JSON: {e}).") from e
+    if not isinstance(doc, dict) or doc.get("format") != BACKUP_FORMAT:
+        raise StoreError("This is not a DL Exam Trainer backup (no 'format' marker).")
+    if doc.get("version") != BACKUP_VERSION:
+        raise StoreError(f"Backup version {doc.get('version')!r} is not supported (this app reads {BACKUP_VERSION}).")
+    tables = doc.get("tables")
+    if not isinstance(tables, dict):
+        raise StoreError("The backup has no tables.")
+    for table, rows in tables.items():
+        if table not in BACKUP_COLUMNS or not isinstance(rows, list):
+            raise StoreError(f"The backup has an unknown table {table!r}.")
+        for i, row in enumerate(rows):
+            missing = [c for c in BACKUP_COLUMNS[table] if c != "profile" and c not in row] \
+                if isinstance(row, dict) else ["(not an object)"]
+            if missing:
+                raise StoreError(f"Row {i + 1} of {table} lacks {', '.join(missing)}.")
+            for col in BACKUP_COLUMNS[table]:
+                v = row.get(col)
+                ok = (v is None and col in NULLABLE) or col == "profile" or \
+                    isinstance(v, TYPES.get(col, str)) and not isinstance(v, bool)
+                if not ok:
+                    raise StoreError(f"Row {i + 1} of {table}: {col} has a wrong value {v!r}.")
+    return doc
+
+
+def import_backup(store: Store, data: bytes | str, now: datetime, profile: str | None = None) -> dict:
+    """Add a backup's rows to `profile` (default: the backup's own); returns per-table added/skipped."""
+    doc = read_backup(data)
+    target = (profile or doc.get("profile") or "default").strip()
+    return {"profile": target, "tables": store.load_profile(target, doc["tables"], now)}
