@@ -1,0 +1,110 @@
+"""Dropout lab: what the mask does to one activation vector, and what it does to training.
+
+Notation of the material: x is the layer's activation vector, p the probability of
+DROPPING a unit, m_i ~ Bernoulli(1−p) the keep mask. Three arms see the same masks:
+
+- "inverted":   train y = m⊙x/(1−p),  inference y = x        → E[y_train] = x = y_inf
+- "scale at inference": train y = m⊙x, inference y = (1−p)·x → E[y_train] = (1−p)x = y_inf
+- "broken":     train y = m⊙x,        inference y = x        → y_inf / E[y_train] = 1/(1−p)
+
+The first two agree in expectation (the next layer sees the same scale at training and
+inference); the third feeds the next layer activations 1/(1−p) times larger at inference
+than anything it saw while training. `overfit_runs` trains the same small MLP on a small
+noisy set with and without dropout (train and validation loss), through quizlib.training.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from quizlib.errors import ConfigError
+
+ARMS = ("inverted", "scale at inference", "broken (no scaling)")
+
+
+def check_p(p: float) -> None:
+    """Dropout probability must be in [0, 1): p = 1 drops everything and 1/(1−p) is undefined."""
+    if not np.isfinite(p) or not 0.0 <= p < 1.0:
+        raise ConfigError(
+            f"dropout p={p:g} is not allowed: p is the probability of dropping a unit and must be "
+            "in [0, 1) — at p=1 every unit is dropped and the inverted-dropout scale 1/(1−p) is undefined"
+        )
+
+
+@dataclass(frozen=True)
+class MaskSettings:
+    """Settings of the mask demo."""
+
+    p: float = 0.5  # probability of dropping a unit
+    units: int = 6  # length of the activation vector x
+    samples: int = 400  # how many train-time masks are drawn
+    seed: int = 0
+
+    def validate(self) -> None:
+        check_p(self.p)
+        if not 1 <= self.units <= 64:
+            raise ConfigError(f"units={self.units}: choose between 1 and 64 units")
+        if not 1 <= self.samples <= 100_000:
+            raise ConfigError(f"samples={self.samples}: choose between 1 and 100000 masks")
+
+
+@dataclass(frozen=True)
+class MaskDemo:
+    """Everything the mask demo shows; arrays are indexed [sample t, unit i]."""
+
+    settings: MaskSettings
+    x: np.ndarray  # (D,) the activation vector, fixed
+    masks: np.ndarray  # (T, D) 0/1 keep masks, shared by all arms
+    train: dict[str, np.ndarray]  # arm → (T, D) train-time outputs
+    inference: dict[str, np.ndarray]  # arm → (D,) inference output (deterministic)
+
+    def running_mean(self, arm: str = "inverted") -> np.ndarray:
+        """(T, D) mean of the first t+1 train outputs; → E[y_train] as t grows."""
+        y = self.train[arm]
+        return np.cumsum(y, axis=0) / np.arange(1, len(y) + 1)[:, None]
+
+    def expectation(self, arm: str) -> np.ndarray:
+        """(D,) exact E[y_train]: x for inverted dropout, (1−p)·x for the other two arms."""
+        p = self.settings.p
+        return self.x.copy() if arm == ARMS[0] else (1 - p) * self.x
+
+    def mismatch(self, arm: str) -> float:
+        """Inference scale over train scale, Σ|y_inf| / Σ|mean y_train|: 1 when the arm is right."""
+        return float(np.abs(self.inference[arm]).sum() / np.abs(self.train[arm].mean(axis=0)).sum())
+
+    def dropped_fraction(self) -> float:
+        return float(1.0 - self.masks.mean())
+
+    def running_rows(self, units: int = 3, arm: str = "inverted", max_points: int = 200) -> list[dict]:
+        """Long-format rows (t, unit, running mean, x) for a line chart of the first `units` units."""
+        rm = self.running_mean(arm)
+        ts = np.unique(np.linspace(0, len(rm) - 1, min(max_points, len(rm))).astype(int))
+        return [{"mask": int(t) + 1, "unit": f"x{i + 1} = {self.x[i]:.2f}", "running mean": float(rm[t, i]),
+                 "x": float(self.x[i])} for i in range(min(units, len(self.x))) for t in ts]
+
+    def arm_rows(self) -> list[dict]:
+        """Per arm and unit: the mean train output and the inference output (a grouped bar chart)."""
+        rows = []
+        for arm in ARMS:
+            mean = self.train[arm].mean(axis=0)
+            for i in range(len(self.x)):
+                rows.append({"arm": arm, "unit": i + 1, "mode": "train (mean over masks)", "value": float(mean[i])})
+                rows.append({"arm": arm, "unit": i + 1, "mode": "inference", "value": float(self.inference[arm][i])})
+        return rows
+
+
+def mask_demo(settings: MaskSettings) -> MaskDemo:
+    """Draw `samples` keep masks m ~ Bernoulli(1−p) for a fixed x and apply the three arms."""
+    settings.validate()
+    rng = np.random.default_rng(settings.seed)
+    x = np.round(rng.uniform(0.2, 2.0, size=settings.units), 2)  # positive, so sums show the scale
+    masks = (rng.random((settings.samples, settings.units)) >= settings.p).astype(float)  # keep w.p. 1−p
+    p = settings.p
+    train = {
+        ARMS[0]: masks * x / (1 - p),  # inverted: scale kept units up at training
+        ARMS[1]: masks * x,
+        ARMS[2]: masks * x,
+    }
+    inference = {ARMS[0]: x.copy(), ARMS[1]: (1 - p) * x, ARMS[2]: x.copy()}
+    return MaskDemo(settings, x, masks, train, inference)

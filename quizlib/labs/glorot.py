@@ -1,0 +1,173 @@
+"""Glorot lab: the bound, and why the scale of the initial weights decides whether a deep net learns.
+
+Glorot (Xavier) uniform for an m×n matrix (m = fan_in, n = fan_out): W ~ U[−b, b] with
+b = sqrt(6/(m+n)), biases 0. A uniform on [−b, b] has variance b²/3 = 2/(m+n) (which is
+1/n only when m = n). The material's example: 784 inputs, half of them 1, the rest 0,
+one hidden neuron z = Σ_j w_j x_j + b with a N(0,1) bias: with N(0,1) weights
+var(z) = 392 + 1 = 393 (|z| is large, σ(z) saturates); with N(0, 1/784) weights
+var(z) = 392/784 + 1 = 3/2. `depth_stats` pushes one batch through a deep sigmoid/tanh
+net under each initialisation and reports, per layer, the activations, their std, the
+fraction of saturated units and the gradient norm of the layer's weights.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from quizlib.errors import ConfigError
+
+INITS = ("normal", "scaled_normal", "glorot", "he")
+INIT_LABELS = {"normal": "N(0,1)", "scaled_normal": "N(0,1/n)", "glorot": "Glorot U[±√(6/(m+n))]",
+               "he": "He N(0,2/n)"}
+SATURATION = 0.05  # a unit is saturated when its derivative is below 5 % of the largest possible
+
+
+def bound(fan_in: int, fan_out: int) -> float:
+    """Glorot bound sqrt(6/(m+n))."""
+    if fan_in < 1 or fan_out < 1:
+        raise ConfigError(f"a {fan_in}×{fan_out} weight matrix needs at least one input and one output")
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def init_weights(kind: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+    """(fan_in, fan_out) weights drawn as the named initialisation does."""
+    if kind == "normal":
+        return rng.standard_normal((fan_in, fan_out))
+    if kind == "scaled_normal":
+        return rng.standard_normal((fan_in, fan_out)) / math.sqrt(fan_in)
+    if kind == "he":
+        return rng.standard_normal((fan_in, fan_out)) * math.sqrt(2.0 / fan_in)
+    if kind == "glorot":
+        b = bound(fan_in, fan_out)
+        return rng.uniform(-b, b, size=(fan_in, fan_out))
+    raise ConfigError(f"unknown initialisation {kind!r}; choose one of {', '.join(INITS)}")
+
+
+@dataclass(frozen=True)
+class BoundSettings:
+    """The bound calculator: an m×n matrix drawn with Glorot uniform."""
+
+    fan_in: int = 784  # m
+    fan_out: int = 100  # n
+    seed: int = 0
+
+    def validate(self) -> None:
+        if not (1 <= self.fan_in <= 5000 and 1 <= self.fan_out <= 5000):
+            raise ConfigError(f"m={self.fan_in}, n={self.fan_out}: choose sizes between 1 and 5000")
+
+
+@dataclass(frozen=True)
+class BoundDemo:
+    bound: float
+    weights: np.ndarray  # (m, n)
+    variance: float  # empirical variance of the drawn weights
+    theory: float  # b²/3 = 2/(m+n)
+
+
+def bound_demo(s: BoundSettings) -> BoundDemo:
+    s.validate()
+    w = init_weights("glorot", s.fan_in, s.fan_out, np.random.default_rng(s.seed))
+    b = bound(s.fan_in, s.fan_out)
+    return BoundDemo(b, w, float(w.var()), b * b / 3)
+
+
+def histogram_rows(values: np.ndarray, bins: int = 40, **labels) -> list[dict]:
+    """Rows (left, right, count, **labels) of a histogram, for an Altair bar chart."""
+    counts, edges = np.histogram(np.ravel(values), bins=bins)
+    return [{"left": float(edges[i]), "right": float(edges[i + 1]), "count": int(counts[i]), **labels}
+            for i in range(bins)]
+
+
+def var_z_theory(n_inputs: int = 784, weight_var: float = 1.0, bias_var: float = 1.0) -> float:
+    """var(z) for half the inputs 1, half 0: (n/2)·var(w) + var(b) (the material's 393 and 3/2)."""
+    return (n_inputs // 2) * weight_var + bias_var
+
+
+def var_z_sample(n_inputs: int, kind: str, rng: np.random.Generator, neurons: int = 4000) -> np.ndarray:
+    """z of `neurons` independent hidden neurons for the half-ones input, bias ~ N(0,1) as in the material."""
+    x = np.zeros(n_inputs)
+    x[: n_inputs // 2] = 1.0
+    w = init_weights(kind, n_inputs, neurons, rng)  # (n_inputs, neurons)
+    return x @ w + rng.standard_normal(neurons)
+
+
+@dataclass(frozen=True)
+class DepthSettings:
+    """The deep net whose activations and gradients are measured."""
+
+    depth: int = 8  # hidden layers
+    width: int = 64  # units per hidden layer (and inputs)
+    hidden: str = "sigmoid"  # "sigmoid" | "tanh"
+    batch: int = 256
+    seed: int = 0
+
+    def validate(self) -> None:
+        if not 1 <= self.depth <= 30:
+            raise ConfigError(f"depth={self.depth}: choose between 1 and 30 hidden layers")
+        if not 2 <= self.width <= 512:
+            raise ConfigError(f"width={self.width}: choose between 2 and 512 units")
+        if self.hidden not in ("sigmoid", "tanh"):
+            raise ConfigError(f"hidden={self.hidden!r}: this lab compares 'sigmoid' and 'tanh'")
+        if not 2 <= self.batch <= 4096:
+            raise ConfigError(f"batch={self.batch}: choose between 2 and 4096")
+
+
+def _act(z: np.ndarray, hidden: str) -> tuple[np.ndarray, np.ndarray]:
+    """Activation and its derivative relative to the maximum (σ'=a(1−a)≤¼, tanh'=1−a²≤1)."""
+    if hidden == "sigmoid":
+        a = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+        return a, a * (1 - a) / 0.25
+    a = np.tanh(z)
+    return a, 1 - a * a
+
+
+@dataclass(frozen=True)
+class DepthStats:
+    """Per-layer measurements of one initialisation; lists are indexed by hidden layer 1 … L."""
+
+    init: str
+    activations: list[np.ndarray]  # (B, width) per layer
+    std: list[float]
+    saturated: list[float]  # fraction of units whose derivative is < 5 % of the maximum
+    grad_norm: list[float]  # ‖∂L/∂W_l‖ of each hidden layer's weights
+
+
+def depth_stats(s: DepthSettings, kind: str) -> DepthStats:
+    """Forward a standard-normal batch through the net, backpropagate a random-label softmax CE."""
+    s.validate()
+    rng = np.random.default_rng(s.seed)  # same data and labels for every initialisation
+    X = rng.standard_normal((s.batch, s.width))  # (B, D)
+    y = rng.integers(0, 10, size=s.batch)
+    wrng = np.random.default_rng(s.seed + 1)
+    Ws = [init_weights(kind, s.width, s.width, wrng) for _ in range(s.depth)]
+    Wout = init_weights(kind, s.width, 10, wrng)
+    acts, ders = [X], []
+    for W in Ws:
+        a, d = _act(acts[-1] @ W, s.hidden)  # biases start at 0
+        acts.append(a)
+        ders.append(d)
+    z = acts[-1] @ Wout  # (B, 10) logits
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    delta = p.copy()
+    delta[np.arange(s.batch), y] -= 1.0
+    delta /= s.batch  # ∂L/∂z for the mean CE
+    grad = [0.0] * s.depth
+    g = delta @ Wout.T  # ∂L/∂a_L
+    scale = 0.25 if s.hidden == "sigmoid" else 1.0  # undo the relative derivative
+    for l in range(s.depth - 1, -1, -1):
+        dz = g * ders[l] * scale  # δ_l = ∂L/∂a_l ⊙ f'(z_l)
+        grad[l] = float(np.linalg.norm(acts[l].T @ dz))
+        g = dz @ Ws[l].T
+    hidden = acts[1:]
+    return DepthStats(kind, hidden, [float(a.std()) for a in hidden],
+                      [float((d < SATURATION).mean()) for d in ders], grad)
+
+
+def depth_rows(stats: list[DepthStats]) -> list[dict]:
+    """Rows (init, layer, std, saturated, grad norm) for line charts over depth."""
+    return [{"init": INIT_LABELS[st.init], "layer": l + 1, "activation std": st.std[l],
+             "saturated fraction": st.saturated[l], "gradient norm": st.grad_norm[l]}
+            for st in stats for l in range(len(st.std))]
