@@ -163,14 +163,9 @@ def submit(store: Store, exam: ExamRecord, banks: Sequence[Bank], answers: dict[
     grade = grade or default_grader()
     items, attempts = [], []
     for (qid, k), q in zip(exam.questions, questions(exam, banks)):
-        item = _grade_question(qid, k, q, given, grade)
+        item = grade_question(qid, k, q, given, grade)
         items.append(item)
-        for p in item["parts"]:
-            if p["verdict"] in ("correct", "wrong", "invalid", "unanswered"):
-                attempts.append(Attempt(
-                    profile=exam.profile, question_id=qid, answer=p["given"], correct=p["verdict"] == "correct",
-                    score=p["score"], max_score=p["max"], created_at=now, variant=k, part_id=p["part_id"],
-                    mode="exam", extra={"exam": exam.uuid}))
+        attempts += item_attempts(item, exam.profile, now, "exam", {"exam": exam.uuid})
     report = {"items": items, "timed_out": now >= exam.deadline, "late_answers_ignored": late}
     score, max_score = _totals(report)
     if store.finish_exam(exam.id, now, given, report, score, max_score):
@@ -186,7 +181,16 @@ def submit_if_over(store: Store, exam: ExamRecord, banks: Sequence[Bank], now: d
     return exam
 
 
-def _grade_question(qid: str, variant: int, q: Question | None, given: dict, grade: Grader) -> dict:
+def item_attempts(item: dict, profile: str, now: datetime, mode: str, extra: dict | None = None) -> list[Attempt]:
+    """The attempts a graded report item stands for (derivations wait for their self-grade)."""
+    return [Attempt(profile=profile, question_id=item["question_id"], answer=p["given"],
+                    correct=p["verdict"] == "correct", score=p["score"], max_score=p["max"], created_at=now,
+                    variant=item["variant"], part_id=p["part_id"], mode=mode, extra=dict(extra or {}))
+            for p in item["parts"] if p["verdict"] in ("correct", "wrong", "invalid", "unanswered")]
+
+
+def grade_question(qid: str, variant: int, q: Question | None, given: dict, grade: Grader) -> dict:
+    """Grade every part of one question from `given` {answer_key: text}: a report item."""
     if q is None:
         return {"question_id": qid, "variant": variant, "title": qid, "prompt": "*(no longer in the banks)*",
                 "solution": "", "parts": [], "score": 0.0, "points": 0.0}
@@ -232,6 +236,15 @@ def pending_self_grades(exam: ExamRecord) -> list[tuple[str, str]]:
             if p["verdict"] == "self-grade"]
 
 
+def apply_self_grade(part_row: dict, ticked: Sequence[int]) -> dict:
+    """Score a derivation's report row in place from the ticked rubric items (capped at its points)."""
+    ticked = sorted({int(i) for i in ticked if 0 <= int(i) < len(part_row["rubric"])})
+    part_row["score"] = min(part_row["max"], sum(part_row["rubric"][i][1] for i in ticked))
+    part_row["ticked"] = ticked
+    part_row["verdict"] = "correct" if part_row["score"] >= part_row["max"] else "self-graded"
+    return part_row
+
+
 def self_grade(store: Store, exam: ExamRecord, question_id: str, part_id: str, ticked: Sequence[int],
                now: datetime) -> ExamRecord:
     """Score a derivation from the rubric items the student ticked; the first grade is an attempt."""
@@ -242,10 +255,8 @@ def self_grade(store: Store, exam: ExamRecord, question_id: str, part_id: str, t
         for p in it["parts"]:
             if it["question_id"] == question_id and p["part_id"] == part_id and p["kind"] == "derivation":
                 first = p["verdict"] == "self-grade"
-                ticked = sorted({int(i) for i in ticked if 0 <= int(i) < len(p["rubric"])})
-                p["score"] = min(p["max"], sum(p["rubric"][i][1] for i in ticked))
-                p["ticked"] = ticked
-                p["verdict"] = "correct" if p["score"] >= p["max"] else "self-graded"
+                apply_self_grade(p, ticked)
+                ticked = p["ticked"]
                 it["score"] = sum(x["score"] for x in it["parts"])
                 score, _ = _totals(report)
                 store.update_exam_report(exam.id, report, score)
