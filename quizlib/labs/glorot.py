@@ -134,36 +134,51 @@ class DepthStats:
     grad_norm: list[float]  # ‖∂L/∂W_l‖ of each hidden layer's weights
 
 
-def depth_stats(s: DepthSettings, kind: str) -> DepthStats:
-    """Forward a standard-normal batch through the net, backpropagate a random-label softmax CE."""
+def backprop(Ws: list[np.ndarray], Wout: np.ndarray, X: np.ndarray, y: np.ndarray, hidden: str):
+    """Mean softmax cross-entropy of the bias-free net and ∂L/∂W of every hidden layer.
+
+    Returns (loss, hidden-layer gradients, hidden activations, relative derivatives)."""
+    acts, ders = [X], []
+    for W in Ws:
+        a, d = _act(acts[-1] @ W, hidden)  # biases start at 0
+        acts.append(a)
+        ders.append(d)
+    z = acts[-1] @ Wout  # (B, 10) logits
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    B = len(X)
+    loss = float(-logp[np.arange(B), y].mean())
+    delta = np.exp(logp)
+    delta[np.arange(B), y] -= 1.0
+    delta /= B  # ∂L/∂z for the mean CE
+    grads = [np.zeros_like(W) for W in Ws]
+    g = delta @ Wout.T  # ∂L/∂a_L
+    scale = 0.25 if hidden == "sigmoid" else 1.0  # undo the relative derivative
+    for l in range(len(Ws) - 1, -1, -1):
+        dz = g * ders[l] * scale  # δ_l = ∂L/∂a_l ⊙ f'(z_l)
+        grads[l] = acts[l].T @ dz
+        g = dz @ Ws[l].T
+    return loss, grads, acts[1:], ders
+
+
+def net(s: DepthSettings, kind: str):
+    """The lab's data (standard-normal inputs, random labels; same for every init) and weights."""
     s.validate()
-    rng = np.random.default_rng(s.seed)  # same data and labels for every initialisation
+    rng = np.random.default_rng(s.seed)
     X = rng.standard_normal((s.batch, s.width))  # (B, D)
     y = rng.integers(0, 10, size=s.batch)
     wrng = np.random.default_rng(s.seed + 1)
     Ws = [init_weights(kind, s.width, s.width, wrng) for _ in range(s.depth)]
-    Wout = init_weights(kind, s.width, 10, wrng)
-    acts, ders = [X], []
-    for W in Ws:
-        a, d = _act(acts[-1] @ W, s.hidden)  # biases start at 0
-        acts.append(a)
-        ders.append(d)
-    z = acts[-1] @ Wout  # (B, 10) logits
-    p = np.exp(z - z.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    delta = p.copy()
-    delta[np.arange(s.batch), y] -= 1.0
-    delta /= s.batch  # ∂L/∂z for the mean CE
-    grad = [0.0] * s.depth
-    g = delta @ Wout.T  # ∂L/∂a_L
-    scale = 0.25 if s.hidden == "sigmoid" else 1.0  # undo the relative derivative
-    for l in range(s.depth - 1, -1, -1):
-        dz = g * ders[l] * scale  # δ_l = ∂L/∂a_l ⊙ f'(z_l)
-        grad[l] = float(np.linalg.norm(acts[l].T @ dz))
-        g = dz @ Ws[l].T
-    hidden = acts[1:]
+    return X, y, Ws, init_weights(kind, s.width, 10, wrng)
+
+
+def depth_stats(s: DepthSettings, kind: str) -> DepthStats:
+    """Forward one batch through the net under initialisation `kind` and backpropagate once."""
+    X, y, Ws, Wout = net(s, kind)
+    _, grads, hidden, ders = backprop(Ws, Wout, X, y, s.hidden)
     return DepthStats(kind, hidden, [float(a.std()) for a in hidden],
-                      [float((d < SATURATION).mean()) for d in ders], grad)
+                      [float((d < SATURATION).mean()) for d in ders],
+                      [float(np.linalg.norm(g)) for g in grads])
 
 
 def depth_rows(stats: list[DepthStats]) -> list[dict]:

@@ -1,0 +1,224 @@
+"""Streamlit widgets the lab pages share: live training panel, charts, export and deep links.
+
+The live panel keeps a lab's runs (its A/B arms, stepped together on one seed and one
+data set) in `st.session_state` and advances them a slice of steps per tick inside
+`@st.fragment(run_every=…)`, so the chart grows while every widget stays usable.
+Start/Stop/Step/Reset flip flags through callbacks; changing a setting that a run can take
+mid-flight (learning rate, λ, p …) is applied in place and drawn as a dashed rule on the
+chart, any other change (seed, architecture) starts afresh. Settings come from a page's
+dataclass; `query_defaults` fills that dataclass from the URL once per session, so a link
+made by `export_panel` reproduces the experiment. A `ConfigError` is shown with
+`st.error`, never as a traceback.
+
+The runs object a lab hands to `live_panel` needs: `step(n)`, `steps` (int), `rows()`
+(dicts with step, arm, metric, value and optionally split), `markers` (dicts with step and
+label), `update(settings)` and `error` (a message once a loss is NaN, else None).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from contextlib import contextmanager
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from quizlib.errors import ConfigError
+
+
+# ---------------------------------------------------------------- settings and links
+def query_defaults(cls, key: str):
+    """Defaults of settings dataclass `cls`, overridden by matching ?field=value query
+    parameters; read once per session (so widgets keep a constant default)."""
+    slot = f"{key}__defaults"
+    if slot not in st.session_state:
+        base = cls()
+        values, bad = {}, []
+        for f in dataclasses.fields(cls):
+            if f.name not in st.query_params:
+                continue
+            raw, default = st.query_params[f.name], getattr(base, f.name)
+            try:
+                if isinstance(default, bool):
+                    values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+                else:
+                    values[f.name] = type(default)(raw)
+            except (TypeError, ValueError):
+                bad.append(f.name)
+        st.session_state[slot] = (dataclasses.replace(base, **values), bad)
+    settings, bad = st.session_state[slot]
+    if bad:
+        st.warning(f"Ignored unreadable link parameter(s): {', '.join(bad)}")
+    return settings
+
+
+def query_string(settings) -> str:
+    """'?field=value&…' that `query_defaults` turns back into these settings."""
+    return "?" + urlencode({k: v for k, v in dataclasses.asdict(settings).items()})
+
+
+@contextmanager
+def lab_errors():
+    """Show a nonsense setting as st.error and stop the page, instead of a traceback."""
+    try:
+        yield
+    except ConfigError as e:
+        st.error(f"**Setting not possible:** {e}")
+        st.stop()
+
+
+# ---------------------------------------------------------------- charts
+def curves_chart(df: pd.DataFrame, metric: str, markers=(), *, ref: float | None = None,
+                 ref_label: str = "", log_y: bool = False, height: int = 260) -> alt.Chart:
+    """Arms overlaid (colour), train/validation as dash, setting changes as grey rules."""
+    d = df[df["metric"] == metric]
+    y = alt.Y("value:Q", title=metric, scale=alt.Scale(type="log") if log_y else alt.Undefined)
+    enc = {"x": alt.X("step:Q", title="step"), "y": y, "color": alt.Color("arm:N", title=None),
+           "tooltip": ["arm", "step", alt.Tooltip("value:Q", format=".4g")]}
+    if "split" in d.columns and d["split"].nunique() > 1:
+        enc["strokeDash"] = alt.StrokeDash("split:N", title=None)
+    layers = [alt.Chart(d).mark_line().encode(**enc)]
+    if len(markers):
+        layers.append(alt.Chart(pd.DataFrame(list(markers))).mark_rule(strokeDash=[4, 4], color="gray")
+                      .encode(x="step:Q", tooltip=["label:N"]))
+    if ref is not None:
+        layers.append(alt.Chart(pd.DataFrame({"value": [ref], "label": [ref_label]}))
+                      .mark_rule(color="black", strokeDash=[2, 2]).encode(y="value:Q", tooltip=["label:N"]))
+    return alt.layer(*layers).properties(height=height)
+
+
+def line_chart(rows, x: str, y: str, color: str | None = None, *, log_y=False, height=240, title=None):
+    enc = {"x": f"{x}:Q", "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log") if log_y else alt.Undefined),
+           "tooltip": [c for c in (x, y, color) if c]}
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=None)
+    ch = alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(**enc).properties(height=height)
+    return ch.properties(title=title) if title else ch
+
+
+def bar_chart(rows, x: str, y: str, color: str | None = None, *, offset: str | None = None, height=240):
+    enc = {"x": f"{x}:O", "y": f"{y}:Q", "tooltip": [c for c in (x, y, color) if c]}
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=None)
+    if offset:
+        enc["xOffset"] = f"{offset}:N"
+    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(**enc).properties(height=height)
+
+
+def histogram_chart(rows, color: str | None = None, *, rules=(), height=220, title=None):
+    """Bars from histogram rows (left, right, count); `rules` are x positions of vertical rules."""
+    enc = {"x": alt.X("left:Q", title="value"), "x2": "right:Q", "y": alt.Y("count:Q", stack=None)}
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=None)
+    layers = [alt.Chart(pd.DataFrame(rows)).mark_bar(opacity=0.6).encode(**enc)]
+    if len(rules):
+        layers.append(alt.Chart(pd.DataFrame({"x": list(rules)})).mark_rule(color="red").encode(x="x:Q"))
+    ch = alt.layer(*layers).properties(height=height)
+    return ch.properties(title=title) if title else ch
+
+
+def show(chart) -> None:
+    st.altair_chart(chart, width="stretch")
+
+
+# ---------------------------------------------------------------- live training
+def _start(key):
+    st.session_state[key]["running"] = True
+
+
+def _stop(key):
+    st.session_state[key]["running"] = False
+
+
+def _reset(key):
+    st.session_state.pop(key, None)
+
+
+def _step(key, n):
+    state = st.session_state[key]
+    if state["runs"].error is None:
+        state["runs"].step(n)
+
+
+def _changed(old, new) -> set[str]:
+    return {f.name for f in dataclasses.fields(new) if getattr(old, f.name) != getattr(new, f.name)}
+
+
+def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[str],
+               live_fields: tuple[str, ...] = (), steps_per_tick: int = 20, run_every: float = 0.3,
+               max_steps: int = 2000, refs: dict[str, tuple[float, str]] | None = None,
+               log_y: tuple[str, ...] = (), summary: Callable[[Any], dict[str, str]] | None = None):
+    """Live training of `make(settings)` with Start/Stop/Step/Reset; returns the runs (or None)."""
+    ss = st.session_state
+    state = ss.get(key)
+    try:
+        if state is None or (_changed(state["settings"], settings) - set(live_fields)):
+            state = ss[key] = {"runs": make(settings), "settings": settings, "running": False}
+        elif state["settings"] != settings:
+            state["runs"].update(settings)  # applied mid-run: drawn as a rule on the curve
+            state["settings"] = settings
+    except ConfigError as e:
+        if state is not None:
+            state["running"] = False
+        st.error(f"**Setting not possible:** {e}")
+        return None
+    runs = state["runs"]
+    c = st.columns(4)
+    c[0].button("▶ Start", key=f"{key}_start", on_click=_start, args=(key,), disabled=state["running"],
+                type="primary")
+    c[1].button("⏸ Stop", key=f"{key}_stop", on_click=_stop, args=(key,), disabled=not state["running"])
+    c[2].button(f"Step ×{steps_per_tick}", key=f"{key}_stepbtn", on_click=_step, args=(key, steps_per_tick))
+    c[3].button("↺ Reset", key=f"{key}_reset", on_click=_reset, args=(key,))
+
+    @st.fragment(run_every=run_every if state["running"] else None)
+    def _live():
+        cur = ss.get(key)
+        if cur is None:
+            return
+        r = cur["runs"]
+        if cur["running"]:
+            if r.error is None and r.steps < max_steps:
+                r.step(min(steps_per_tick, max_steps - r.steps))
+            if r.error is not None or r.steps >= max_steps:
+                cur["running"] = False
+                st.rerun(scope="app")  # stop ticking: the fragment is re-registered without run_every
+        if r.error is not None:
+            st.error(r.error)
+        cols = st.columns(1 + len(summary(r) if summary else {}))
+        cols[0].metric("step", r.steps)
+        for col, (name, val) in zip(cols[1:], (summary(r) if summary else {}).items()):
+            col.metric(name, val)
+        df = pd.DataFrame(r.rows())
+        if df.empty:
+            st.caption("Press **Start** (or **Step**) to train.")
+            return
+        for m in metrics:
+            ref, label = (refs or {}).get(m, (None, ""))
+            show(curves_chart(df, m, r.markers, ref=ref, ref_label=label, log_y=m in log_y))
+
+    _live()
+    return runs
+
+
+def export_panel(key: str, settings, runs=None, extra: dict | None = None) -> None:
+    """Curves as CSV, config + seed as JSON, and a link whose query string reproduces the experiment."""
+    with st.expander("Export this experiment"):
+        qs = query_string(settings)
+        base = ""
+        try:
+            base = (st.context.url or "").split("?")[0]
+        except Exception:  # st.context.url is unavailable outside a browser session
+            base = ""
+        st.markdown(f"[Link that reproduces these settings]({base}{qs})")
+        st.code(f"{base}{qs}", language=None)
+        meta = {"settings": dataclasses.asdict(settings), **(extra or {})}
+        if runs is not None:
+            meta |= {"steps": runs.steps, "markers": list(runs.markers)}
+            st.download_button("Curves (CSV)", pd.DataFrame(runs.rows()).to_csv(index=False),
+                               file_name=f"{key}_curves.csv", mime="text/csv", key=f"{key}_csv",
+                               on_click="ignore")
+        st.download_button("Config + seed (JSON)", json.dumps(meta, indent=2), file_name=f"{key}_config.json",
+                           mime="application/json", key=f"{key}_json", on_click="ignore")
