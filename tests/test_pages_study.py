@@ -112,3 +112,44 @@ def test_exam_without_banks(monkeypatch):
     monkeypatch.setattr(study, "context", lambda: study.Context(Store(), PROFILE, []))
     at = run("exam.py")
     assert not at.exception and "no question banks" in texts(at)
+
+
+# -- Review --------------------------------------------------------------------------
+def answer(ctx, qid, right, t):
+    q = study.find(ctx.banks, qid)
+    progress.record_attempt(ctx.store, Attempt(profile=PROFILE, question_id=qid, answer="x", correct=right,
+                                               score=q.points * right, max_score=q.points, created_at=t))
+
+
+def test_review_empty_state(ctx):
+    at = run("review.py")
+    assert not at.exception and "No cards yet" in texts(at)
+
+
+def test_review_serves_due_cards_and_reschedules(ctx):
+    old = datetime.now(timezone.utc) - timedelta(hours=1)
+    answer(ctx, "l3-a", False, old)  # wrong an hour ago: due (Again = 1 minute)
+    answer(ctx, "l1-a", True, datetime.now(timezone.utc))  # right just now: not due for 10 minutes
+    at = run("review.py")
+    assert not at.exception
+    assert "**1** card(s) due now" in texts(at) and "Title of l3-a" in texts(at)
+    at.text_input(key=f"review:{PROFILE}:l3-a:l3-a/").input("2*(o - g)")
+    at.button(key="review-check").click().run()
+    assert "✅ right" in texts(at)
+    reviews = [a for a in ctx.store.attempts(PROFILE, "l3-a") if a.mode == "review"]
+    assert len(reviews) == 1 and reviews[0].correct
+    assert ctx.store.get_card(PROFILE, "l3-a").due > datetime.now(timezone.utc) + timedelta(minutes=5)
+    at.button(key="review-next").click().run()
+    assert "Nothing is due" in texts(at)
+    # the wrong answer is on the retry list until the review fixed it; now nothing to retry
+    assert "No wrong answers" in texts(at)
+
+
+def test_review_lists_retry_and_bookmarks(ctx):
+    answer(ctx, "l2-a", False, datetime.now(timezone.utc))
+    progress.toggle_bookmark(ctx.store, PROFILE, "l1-b", datetime.now(timezone.utc))
+    at = run("review.py")
+    page = texts(at)
+    assert "[Title of l2-a](practice?q=l2-a)" in page and "[Title of l1-b](practice?q=l1-b)" in page
+    at.button(key="bm:l1-b").click().run()
+    assert progress.bookmarks(ctx.store, PROFILE) == []

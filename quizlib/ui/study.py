@@ -152,6 +152,7 @@ def render_item(item: dict, key: str, on_self_grade: Callable[[str, list[int]], 
                       if st.checkbox(f"[{pts:g}] {text}", value=j in p["ticked"], key=f"{key}:{p['part_id']}:r{j}")]
             if st.button("Save self-grade", key=f"{key}:{p['part_id']}:save"):
                 on_self_grade(p["part_id"], ticked)
+                st.rerun()
     if item.get("solution"):
         st.markdown("**Model solution**")
         st.markdown(item["solution"])
@@ -170,7 +171,6 @@ def render_report(rec: ExamRecord, store: Store) -> None:
         with st.expander(f"{i}. {item['title']} — {item['score']:g} / {item['points']:g}", expanded=True):
             def grade(part_id: str, ticked: list[int], qid: str = item["question_id"]) -> None:
                 exams.self_grade(store, store.get_exam(rec.id), qid, part_id, ticked, now())
-                st.rerun()
             render_item(item, f"report:{rec.id}:{item['question_id']}", grade)
 
 
@@ -196,3 +196,40 @@ def countdown(rec: ExamRecord) -> None:
         if left <= 0:
             st.rerun(scope="app")
     tick()
+
+
+def link_list(banks: list[Bank], qids: list[str], empty: str, key: str,
+              on_remove: Callable[[str], None] | None = None) -> None:
+    """Questions as deep links to the Practice page (optionally with a remove button each)."""
+    from quizlib.search import deep_link
+    shown = [(qid, find(banks, qid)) for qid in qids]
+    shown = [(qid, q) for qid, q in shown if q is not None]
+    if not shown:
+        st.caption(empty)
+        return
+    for qid, q in shown:
+        cols = st.columns([6, 1]) if on_remove else [st.container()]
+        cols[0].markdown(f"[{q.title}]({deep_link(qid)}) · `{qid}` · {q.bank}")
+        if on_remove and cols[1].button("Remove", key=f"{key}:{qid}"):
+            on_remove(qid)
+            st.rerun()
+
+
+def grade_for_review(ctx: Context, q: Question, variant: int, answers: dict[str, str]) -> dict:
+    """Grade a reviewed question, store its attempts (mode "review") and reschedule its card."""
+    from quizlib import progress
+    item = exams.grade_question(q.id, variant, q, answers, exams.default_grader())
+    progress.record_attempts(ctx.store, exams.item_attempts(item, ctx.profile, now(), "review"))
+    return item
+
+
+def self_grade_for_review(ctx: Context, item: dict, part_id: str, ticked: list[int]) -> None:
+    """A derivation in review: score it from the rubric, once, as an attempt."""
+    from quizlib import progress
+    row = next(p for p in item["parts"] if p["part_id"] == part_id)
+    first = row["verdict"] == "self-grade"
+    exams.apply_self_grade(row, ticked)
+    if first:  # item_attempts keeps only graded verdicts; a partial self-grade counts as "wrong" (rated Hard)
+        graded = dict(row, verdict="correct" if row["verdict"] == "correct" else "wrong")
+        progress.record_attempts(ctx.store, exams.item_attempts(dict(item, parts=[graded]), ctx.profile, now(),
+                                                                "review"))
