@@ -153,3 +153,31 @@ def test_review_lists_retry_and_bookmarks(ctx):
     assert "[Title of l2-a](practice?q=l2-a)" in page and "[Title of l1-b](practice?q=l1-b)" in page
     at.button(key="bm:l1-b").click().run()
     assert progress.bookmarks(ctx.store, PROFILE) == []
+
+
+# -- Progress ------------------------------------------------------------------------
+def test_dashboard_empty_state(ctx):
+    at = run("dashboard.py")
+    assert not at.exception and "No answers yet" in texts(at) and "Practice" in texts(at)
+    assert len(at.get("vega_lite_chart")) == 0
+
+
+def test_dashboard_charts_reflect_attempts_and_bank_filter(ctx):
+    now = datetime.now(timezone.utc)
+    for qid, right in [("l1-a", True), ("l1-a", False), ("l2-a", False), ("l3-b", True)]:
+        answer(ctx, qid, right, now)
+    at = run("dashboard.py")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Attempts"] == "4" and metrics["Accuracy"] == "50%" and metrics["Points"] == "4 / 8"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 6
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["title"] == "Accuracy by topic"
+    weak = at.dataframe[0].value
+    assert list(weak["question_id"])[0] == "l2-a" and list(weak["open"])[0] == "practice?q=l2-a"
+    at.selectbox(key="dash-bank").set_value("l1").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Attempts"] == "2" and metrics["Accuracy"] == "50%"
+    at.selectbox(key="dash-bank").set_value("l3").run()
+    assert {m.label: m.value for m in at.metric}["Accuracy"] == "100%"
