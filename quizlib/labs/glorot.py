@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from quizlib.errors import ConfigError
+from quizlib.labs.arms import Arms
 
 INITS = ("normal", "scaled_normal", "glorot", "he")
 INIT_LABELS = {"normal": "N(0,1)", "scaled_normal": "N(0,1/n)", "glorot": "Glorot U[±√(6/(m+n))]",
@@ -99,8 +100,9 @@ class DepthSettings:
 
     depth: int = 8  # hidden layers
     width: int = 64  # units per hidden layer (and inputs)
-    hidden: str = "sigmoid"  # "sigmoid" | "tanh"
-    batch: int = 256
+    hidden: str = "tanh"  # "sigmoid" | "tanh" (deep sigmoid nets barely train under any init)
+    batch: int = 128  # one fixed batch, trained on full-batch
+    lr: float = 0.3  # SGD learning rate η of the loss curves
     seed: int = 0
 
     def validate(self) -> None:
@@ -112,6 +114,8 @@ class DepthSettings:
             raise ConfigError(f"hidden={self.hidden!r}: this lab compares 'sigmoid' and 'tanh'")
         if not 2 <= self.batch <= 4096:
             raise ConfigError(f"batch={self.batch}: choose between 2 and 4096")
+        if not np.isfinite(self.lr) or self.lr <= 0:
+            raise ConfigError(f"learning rate {self.lr:g} must be positive")
 
 
 def _act(z: np.ndarray, hidden: str) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +141,7 @@ class DepthStats:
 def backprop(Ws: list[np.ndarray], Wout: np.ndarray, X: np.ndarray, y: np.ndarray, hidden: str):
     """Mean softmax cross-entropy of the bias-free net and ∂L/∂W of every hidden layer.
 
-    Returns (loss, hidden-layer gradients, hidden activations, relative derivatives)."""
+    Returns (loss, hidden-layer gradients, hidden activations, relative derivatives, ∂L/∂W_out)."""
     acts, ders = [X], []
     for W in Ws:
         a, d = _act(acts[-1] @ W, hidden)  # biases start at 0
@@ -152,21 +156,22 @@ def backprop(Ws: list[np.ndarray], Wout: np.ndarray, X: np.ndarray, y: np.ndarra
     delta[np.arange(B), y] -= 1.0
     delta /= B  # ∂L/∂z for the mean CE
     grads = [np.zeros_like(W) for W in Ws]
+    gout = acts[-1].T @ delta  # (H, 10)
     g = delta @ Wout.T  # ∂L/∂a_L
     scale = 0.25 if hidden == "sigmoid" else 1.0  # undo the relative derivative
     for l in range(len(Ws) - 1, -1, -1):
         dz = g * ders[l] * scale  # δ_l = ∂L/∂a_l ⊙ f'(z_l)
         grads[l] = acts[l].T @ dz
         g = dz @ Ws[l].T
-    return loss, grads, acts[1:], ders
+    return loss, grads, acts[1:], ders, gout
 
 
 def net(s: DepthSettings, kind: str):
-    """The lab's data (standard-normal inputs, random labels; same for every init) and weights."""
+    """The lab's data (standard-normal inputs, teacher labels; same for every init) and weights."""
     s.validate()
     rng = np.random.default_rng(s.seed)
     X = rng.standard_normal((s.batch, s.width))  # (B, D)
-    y = rng.integers(0, 10, size=s.batch)
+    y = np.argmax(X @ rng.standard_normal((s.width, 10)), axis=1)  # a linear teacher: learnable labels
     wrng = np.random.default_rng(s.seed + 1)
     Ws = [init_weights(kind, s.width, s.width, wrng) for _ in range(s.depth)]
     return X, y, Ws, init_weights(kind, s.width, 10, wrng)
@@ -175,7 +180,7 @@ def net(s: DepthSettings, kind: str):
 def depth_stats(s: DepthSettings, kind: str) -> DepthStats:
     """Forward one batch through the net under initialisation `kind` and backpropagate once."""
     X, y, Ws, Wout = net(s, kind)
-    _, grads, hidden, ders = backprop(Ws, Wout, X, y, s.hidden)
+    _, grads, hidden, ders, _ = backprop(Ws, Wout, X, y, s.hidden)
     return DepthStats(kind, hidden, [float(a.std()) for a in hidden],
                       [float((d < SATURATION).mean()) for d in ders],
                       [float(np.linalg.norm(g)) for g in grads])
@@ -186,3 +191,69 @@ def depth_rows(stats: list[DepthStats]) -> list[dict]:
     return [{"init": INIT_LABELS[st.init], "layer": l + 1, "activation std": st.std[l],
              "saturated fraction": st.saturated[l], "gradient norm": st.grad_norm[l]}
             for st in stats for l in range(len(st.std))]
+
+
+class LossArms(Arms):
+    """The first few hundred SGD steps of the deep net under each initialisation (one arm each)."""
+
+    every = 5
+    live_fields = ("lr",)
+
+    def __init__(self, s: DepthSettings):
+        s.validate()
+        self._nets = {INIT_LABELS[k]: net(s, k) for k in INITS}  # same X, y for every arm
+        super().__init__(self._nets, s)
+
+    def _step_arm(self, name: str) -> float:
+        X, y, Ws, Wout = self._nets[name]
+        loss, grads, _, _, gout = backprop(Ws, Wout, X, y, self.settings.hidden)
+        if not np.isfinite(loss):
+            return loss
+        for W, G in zip(Ws, grads):
+            W -= self.settings.lr * G  # plain SGD, in place
+        Wout -= self.settings.lr * gout
+        return loss
+
+    def _measure(self, name: str) -> dict:
+        X, y, Ws, Wout = self._nets[name]
+        return {"loss": backprop(Ws, Wout, X, y, self.settings.hidden)[0]}
+
+    def _apply(self, settings) -> None:
+        if not np.isfinite(settings.lr) or settings.lr <= 0:
+            raise ConfigError(f"learning rate {settings.lr:g} must be positive")
+        self.settings = settings
+
+
+def bound_latex(m: int, n: int) -> str:
+    """The exam's formula with the current numbers."""
+    b = bound(m, n)
+    return (rf"W \sim U\left[-\sqrt{{\tfrac{{6}}{{m+n}}}},\ \sqrt{{\tfrac{{6}}{{m+n}}}}\right],\quad "
+            rf"b=\sqrt{{\tfrac{{6}}{{{m}+{n}}}}}={b:.4f},\quad \operatorname{{var}}(W)=\tfrac{{b^2}}{{3}}"
+            rf"=\tfrac{{2}}{{m+n}}={b * b / 3:.3g}")
+
+
+VAR_Z_LATEX = (r"\operatorname{var}(z)=\sum_{j:\,x_j=1}\operatorname{var}(w_j)+\operatorname{var}(b)"
+               r"\;=\;392\cdot 1+1=393\quad\text{vs}\quad 392\cdot\tfrac{1}{784}+1=\tfrac{3}{2}")
+
+
+def activation_rows(stats: DepthStats, bins: int = 30) -> list[dict]:
+    """Histogram rows of every hidden layer's activations, labelled by layer."""
+    lo, hi = (0.0, 1.0) if min(a.min() for a in stats.activations) >= 0 else (-1.0, 1.0)
+    rows = []
+    for l, a in enumerate(stats.activations):
+        counts, edges = np.histogram(a, bins=bins, range=(lo, hi))
+        rows += [{"layer": l + 1, "left": float(edges[i]), "right": float(edges[i + 1]),
+                  "count": int(counts[i])} for i in range(bins)]
+    return rows
+
+
+def z_example(seed: int = 0, n_inputs: int = 784) -> dict:
+    """Samples of z for N(0,1) and N(0,1/n) weights, their variance and σ(z)-saturated fraction."""
+    rng = np.random.default_rng(seed)
+    out = {"rows": [], "summary": {}}
+    for kind in ("normal", "scaled_normal"):
+        z = var_z_sample(n_inputs, kind, rng)
+        _, d = _act(z, "sigmoid")
+        out["summary"][INIT_LABELS[kind]] = {"var": float(z.var()), "sat": float((d < SATURATION).mean())}
+        out["rows"] += histogram_rows(np.clip(z, -60, 60), bins=60, init=INIT_LABELS[kind])
+    return out

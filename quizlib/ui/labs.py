@@ -48,16 +48,32 @@ def query_defaults(cls, key: str):
                     values[f.name] = type(default)(raw)
             except (TypeError, ValueError):
                 bad.append(f.name)
-        st.session_state[slot] = (dataclasses.replace(base, **values), bad)
+        settings = dataclasses.replace(base, **values)
+        try:
+            if hasattr(settings, "validate"):
+                settings.validate()
+        except ConfigError as e:
+            bad.append(f"{e} — using the defaults")
+            settings = base
+        st.session_state[slot] = (settings, bad)
     settings, bad = st.session_state[slot]
     if bad:
         st.warning(f"Ignored unreadable link parameter(s): {', '.join(bad)}")
     return settings
 
 
+def _as_dict(settings) -> dict:
+    """One settings dataclass, or several (a page with two panels) merged into one dict."""
+    items = settings if isinstance(settings, (tuple, list)) else (settings,)
+    out: dict = {}
+    for s in items:
+        out |= dataclasses.asdict(s)
+    return out
+
+
 def query_string(settings) -> str:
-    """'?field=value&…' that `query_defaults` turns back into these settings."""
-    return "?" + urlencode({k: v for k, v in dataclasses.asdict(settings).items()})
+    """'?field=value&…' that `query_defaults` turns back into these settings (one or a tuple)."""
+    return "?" + urlencode(_as_dict(settings))
 
 
 @contextmanager
@@ -118,6 +134,13 @@ def histogram_chart(rows, color: str | None = None, *, rules=(), height=220, tit
         layers.append(alt.Chart(pd.DataFrame({"x": list(rules)})).mark_rule(color="red").encode(x="x:Q"))
     ch = alt.layer(*layers).properties(height=height)
     return ch.properties(title=title) if title else ch
+
+
+def facet_histogram(rows, facet: str, *, columns: int = 4, height=90):
+    """Small multiples of histograms (one panel per value of `facet`, e.g. per layer)."""
+    return (alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        x=alt.X("left:Q", title=None), x2="right:Q", y=alt.Y("count:Q", title=None))
+        .properties(height=height, width=150).facet(facet=f"{facet}:O", columns=columns))
 
 
 def show(chart) -> None:
@@ -214,7 +237,7 @@ def export_panel(key: str, settings, runs=None, extra: dict | None = None) -> No
             base = ""
         st.markdown(f"[Link that reproduces these settings]({base}{qs})")
         st.code(f"{base}{qs}", language=None)
-        meta = {"settings": dataclasses.asdict(settings), **(extra or {})}
+        meta = {"settings": _as_dict(settings), **(extra or {})}
         if runs is not None:
             meta |= {"steps": runs.steps, "markers": list(runs.markers)}
             st.download_button("Curves (CSV)", pd.DataFrame(runs.rows()).to_csv(index=False),

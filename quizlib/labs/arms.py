@@ -1,0 +1,84 @@
+"""A/B arms: named training runs stepped together, with curves, setting-change markers and NaN stop.
+
+This is the object `quizlib.ui.labs.live_panel` drives. A lab subclasses `Arms` and fills
+in `_step_arm(name) -> loss` (one optimisation step of one arm) and `_measure(name)` (the
+metrics recorded every `every` steps), and `_apply(settings)` for settings a run can take
+mid-flight. All arms are built from one seed and one data set, so a difference between
+their curves is the lesson, not noise. A non-finite loss stops every arm with a message
+naming the step.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+
+class Arms:
+    """Named runs stepped in lockstep; `rows()` are long-format (step, arm, metric, value, split)."""
+
+    every: int = 10  # record metrics every this many steps
+    live_fields: tuple[str, ...] = ()  # settings that `update` may change mid-run
+
+    def __init__(self, names, settings):
+        self.names = tuple(names)
+        self.settings = settings
+        self.steps = 0
+        self.markers: list[dict] = []
+        self.error: str | None = None
+        self._rows: list[dict] = []
+        self._record()
+
+    # -- to fill in
+    def _step_arm(self, name: str) -> float:
+        raise NotImplementedError
+
+    def _measure(self, name: str) -> dict:
+        """metric → value, or metric → {split: value} for train/validation pairs."""
+        raise NotImplementedError
+
+    def _apply(self, settings) -> None:
+        self.settings = settings
+
+    # -- the panel's interface
+    def step(self, n: int) -> None:
+        for _ in range(int(n)):
+            if self.error is not None:
+                return
+            for name in self.names:
+                loss = self._step_arm(name)
+                if not math.isfinite(loss):
+                    self.error = (f"loss became NaN at step {self.steps + 1} ({name}); lower the learning rate")
+                    return
+            self.steps += 1
+            if self.steps % self.every == 0:
+                self._record()
+
+    def rows(self) -> list[dict]:
+        return list(self._rows)
+
+    def update(self, settings) -> None:
+        """Apply changed live settings and mark the curve at the current step."""
+        diff = [f"{f.name} {getattr(self.settings, f.name)} → {getattr(settings, f.name)}"
+                for f in dataclasses.fields(settings)
+                if getattr(self.settings, f.name) != getattr(settings, f.name)]
+        self._apply(settings)
+        if diff and self.steps > 0:
+            self.markers.append({"step": self.steps, "label": ", ".join(diff)})
+
+    def last(self, metric: str, arm: str, split: str | None = None) -> float:
+        """The latest recorded value of a metric (NaN if none)."""
+        for r in reversed(self._rows):
+            if r["metric"] == metric and r["arm"] == arm and (split is None or r.get("split") == split):
+                return r["value"]
+        return math.nan
+
+    def _record(self) -> None:
+        for name in self.names:
+            for metric, v in self._measure(name).items():
+                if isinstance(v, dict):
+                    for split, val in v.items():
+                        self._rows.append({"step": self.steps, "arm": name, "metric": metric,
+                                           "split": split, "value": float(val)})
+                else:
+                    self._rows.append({"step": self.steps, "arm": name, "metric": metric,
+                                       "split": "", "value": float(v)})
