@@ -16,6 +16,7 @@ import html
 import io
 import json
 import re
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -120,12 +121,10 @@ def write_anki(banks: Sequence[Bank], path: str | Path, timestamp: float | None 
     return path
 
 
-def anki_bytes(banks: Sequence[Bank], tmp_dir: str | Path, timestamp: float | None = None) -> bytes:
-    """The .apkg as bytes (genanki writes files; `tmp_dir` holds it meanwhile)."""
-    path = write_anki(banks, Path(tmp_dir) / "dl-exam-trainer.apkg", timestamp)
-    data = path.read_bytes()
-    path.unlink()
-    return data
+def anki_bytes(banks: Sequence[Bank], timestamp: float | None = None) -> bytes:
+    """The .apkg as bytes (genanki only writes files: a temporary folder holds it meanwhile)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_anki(banks, Path(tmp) / "dl-exam-trainer.apkg", timestamp).read_bytes()
 
 
 # -- attempts as CSV -------------------------------------------------------------------

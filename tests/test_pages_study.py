@@ -181,3 +181,68 @@ def test_dashboard_charts_reflect_attempts_and_bank_filter(ctx):
     assert metrics["Attempts"] == "2" and metrics["Accuracy"] == "50%"
     at.selectbox(key="dash-bank").set_value("l3").run()
     assert {m.label: m.value for m in at.metric}["Accuracy"] == "100%"
+
+
+# -- Search --------------------------------------------------------------------------
+def test_search_finds_links_and_bookmarks(ctx):
+    at = run("search.py")
+    assert not at.exception and "Type a word" in texts(at)
+    at.text_input(key="search-query").input("TITLE OF L2-B").run()
+    page = texts(at)
+    assert "1 question(s) found" in page and "[Title of l2-b](practice?q=l2-b)" in page
+    at.button(key="mark:l2-b").click().run()
+    assert [b.question_id for b in progress.bookmarks(ctx.store, PROFILE)] == ["l2-b"]
+    assert at.button(key="mark:l2-b").label == "★ Bookmarked"
+    at.button(key="mark:l2-b").click().run()
+    assert progress.bookmarks(ctx.store, PROFILE) == []
+
+
+def test_search_bank_filter_and_no_hits(ctx):
+    at = run("search.py")
+    at.text_input(key="search-query").input("prompt").run()
+    assert f"{sum(len(b.questions) for b in ctx.banks)} question(s) found" in texts(at)
+    at.selectbox(key="search-bank").set_value("l3").run()
+    assert "2 question(s) found" in texts(at)
+    at.text_input(key="search-query").input("zebra").run()
+    assert "0 question(s) found" in texts(at)
+
+
+# -- Export & backup -----------------------------------------------------------------
+def test_data_page_downloads_and_import_twice(ctx, tmp_path):
+    src = Store(tmp_path / "other-machine.sqlite3")
+    t = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    progress.record_attempt(src, Attempt(profile="ana", question_id="l1-a", answer="2*(o-g)", correct=True,
+                                         score=2, max_score=2, created_at=t))
+    src.add_bookmark("ana", "l2-b", t)
+    data = export.backup_json(src, "ana", t).encode()
+    at = run("data.py")
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download Anki deck (.apkg)", "Download attempts (.csv)", "Download backup (.json)"]
+    at.file_uploader(key="up-backup").set_value(("backup.json", data, "application/json")).run()
+    at.button(key="up-import").click().run()
+    assert not at.exception
+    assert "Imported into **ana**: 3 row(s) added, 0 already there" in texts(at)
+    assert len(ctx.store.attempts(PROFILE)) == 1 and len(ctx.store.bookmarks(PROFILE)) == 1
+    at.button(key="up-import").click().run()
+    assert "0 row(s) added, 3 already there and skipped" in texts(at)
+    assert len(ctx.store.attempts(PROFILE)) == 1
+
+
+def test_data_page_bad_file_is_a_clear_message(ctx):
+    at = run("data.py")
+    at.file_uploader(key="up-backup").set_value(("notes.json", b"hello, not json", "application/json")).run()
+    at.button(key="up-import").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error][0].startswith("Nothing was imported. This is not a backup file")
+
+
+def test_data_page_imports_into_another_profile(ctx, tmp_path):
+    src = Store(tmp_path / "o.sqlite3")
+    progress.record_attempt(src, Attempt(profile="ana", question_id="l1-a", answer="x", correct=False,
+                                         score=0, max_score=2, created_at=datetime(2026, 3, 1, tzinfo=timezone.utc)))
+    at = run("data.py")
+    at.file_uploader(key="up-backup").set_value(("b.json", export.backup_json(src, "ana", datetime(2026, 3, 2, tzinfo=timezone.utc)).encode(), "application/json")).run()
+    at.text_input(key="up-profile").input("zoe").run()
+    at.button(key="up-import").click().run()
+    assert len(ctx.store.attempts("zoe")) == 1 and ctx.store.attempts(PROFILE) == []

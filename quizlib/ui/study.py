@@ -233,3 +233,9 @@ def self_grade_for_review(ctx: Context, item: dict, part_id: str, ticked: list[i
         graded = dict(row, verdict="correct" if row["verdict"] == "correct" else "wrong")
         progress.record_attempts(ctx.store, exams.item_attempts(dict(item, parts=[graded]), ctx.profile, now(),
                                                                 "review"))
+
+
+@st.cache_data(show_spinner="Building the Anki deck…")
+def anki_deck(banks: list[Bank]) -> bytes:
+    from quizlib.export import anki_bytes
+    return anki_bytes(banks)

@@ -1,0 +1,38 @@
+"""Search: find a question by a word; every hit links to it on the Practice page and can be bookmarked."""
+import streamlit as st
+
+from quizlib import progress
+from quizlib.search import search
+from quizlib.ui import study
+
+ctx = study.context()
+st.title("Search")
+titles = {"": "All banks"} | {b.id: b.title for b in ctx.banks}
+left, right = st.columns([3, 1])
+query = left.text_input("Search questions, topics and solutions", value=st.query_params.get("search", ""),
+                        placeholder="e.g. cross-entropy, dropout, glorot", key="search-query")
+bank = right.selectbox("Bank", list(titles), format_func=titles.get, key="search-bank") or None
+
+marked = {b.question_id for b in progress.bookmarks(ctx.store, ctx.profile)}
+if query.strip():
+    hits = search(ctx.banks, query, bank=bank)
+    st.caption(f"{len(hits)} question(s) found")
+    for hit in hits:
+        q = hit.question
+        with st.container(border=True):
+            cols = st.columns([5, 1])
+            cols[0].markdown(f"**[{q.title}]({hit.link})** · `{q.id}` · {titles.get(q.bank, q.bank)}")
+            cols[0].caption(f"{q.points:g} points · topics: {', '.join(q.topics) or '—'} · "
+                            f"found in: {', '.join(hit.fields)}")
+            label = "★ Bookmarked" if q.id in marked else "☆ Review later"
+            if cols[1].button(label, key=f"mark:{q.id}"):
+                progress.toggle_bookmark(ctx.store, ctx.profile, q.id, study.now())
+                st.rerun()
+else:
+    st.caption("Type a word: the search ignores case and accents and looks in titles, topics, prompts and "
+               "solutions. Every result links to the question on the Practice page (`practice?q=<id>`).")
+
+st.subheader("Bookmarked for later")
+study.link_list(ctx.banks, [b.question_id for b in progress.bookmarks(ctx.store, ctx.profile)],
+                "No bookmarks yet: press “Review later” on a result.", "unmark",
+                on_remove=lambda qid: ctx.store.remove_bookmark(ctx.profile, qid))
