@@ -246,3 +246,33 @@ def test_data_page_imports_into_another_profile(ctx, tmp_path):
     at.text_input(key="up-profile").input("zoe").run()
     at.button(key="up-import").click().run()
     assert len(ctx.store.attempts("zoe")) == 1 and ctx.store.attempts(PROFILE) == []
+
+
+def test_review_derivation_is_self_graded_once(ctx):
+    answer(ctx, "l2-d", False, datetime.now(timezone.utc) - timedelta(hours=1))
+    at = run("review.py")
+    at.text_area(key=f"review:{PROFILE}:l2-d:l2-d/").input("chain rule, then integrate")
+    at.button(key="review-check").click().run()
+    assert "grade it yourself" in texts(at)
+    assert [a.mode for a in ctx.store.attempts(PROFILE, "l2-d")] == ["practice"]  # nothing graded yet
+    at.checkbox(key=f"review:{PROFILE}:l2-d:done::r0").check()
+    at.button(key=f"review:{PROFILE}:l2-d:done::save").click().run()
+    assert not at.exception
+    got = ctx.store.attempts(PROFILE, "l2-d")[-1]
+    assert (got.mode, got.score, got.max_score, got.correct) == ("review", 2.0, 4.0, False)
+    assert "📝 self-graded" in texts(at)
+    at.button(key=f"review:{PROFILE}:l2-d:done::save").click().run()  # saving again is not a second attempt
+    assert len(ctx.store.attempts(PROFILE, "l2-d")) == 2
+
+
+def test_everything_is_per_profile(ctx, monkeypatch):
+    now = datetime.now(timezone.utc)
+    answer(ctx, "l1-a", False, now - timedelta(hours=1))
+    progress.toggle_bookmark(ctx.store, PROFILE, "l1-b", now)
+    exam.start(ctx.store, PROFILE, ctx.banks, exam.ExamSettings(n_questions=1, seed=0), now)
+    other = study.Context(ctx.store, "ben", ctx.banks)
+    monkeypatch.setattr(study, "context", lambda: other)
+    assert "No cards yet" in texts(run("review.py"))
+    assert "No answers yet for **ben**" in texts(run("dashboard.py"))
+    assert "Start a mock exam" in texts(run("exam.py"))
+    assert "No bookmarks yet" in texts(run("search.py"))
