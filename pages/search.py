@@ -21,9 +21,9 @@ if query.strip():
         q = hit.question
         with st.container(border=True):
             cols = st.columns([5, 1])
-            cols[0].markdown(f"**[{q.title}]({hit.link})** · `{q.id}` · {titles.get(q.bank, q.bank)}")
-            cols[0].caption(f"{q.points:g} points · topics: {', '.join(q.topics) or '—'} · "
-                            f"found in: {', '.join(hit.fields)}")
+            study.question_link(q, cols[0])
+            cols[0].caption(f"`{q.id}` · {titles.get(q.bank, q.bank)} · {q.points:g} points · "
+                            f"topics: {', '.join(q.topics) or '—'} · found in: {', '.join(hit.fields)}")
             label = "★ Bookmarked" if q.id in marked else "☆ Review later"
             if cols[1].button(label, key=f"mark:{q.id}"):
                 progress.toggle_bookmark(ctx.store, ctx.profile, q.id, study.now())

@@ -207,7 +207,8 @@ def grade_question(qid: str, variant: int, q: Question | None, given: dict, grad
             row["verdict"] = "unanswered"
         else:
             r = grade(part, text)
-            fraction = r.score if r.score else (1.0 if r.correct else 0.0)
+            # as quizlib.grading.points_for: all points when right, else the checker's partial fraction
+            fraction = 0.0 if not r.valid else 1.0 if r.correct else min(max(r.score, 0.0), 1.0)
             row.update(verdict="correct" if r.correct else ("wrong" if r.valid else "invalid"),
                        message=r.message, score=round(fraction * part.points, 6), latex=r.latex)
         parts.append(row)

@@ -198,10 +198,26 @@ def countdown(rec: ExamRecord) -> None:
     tick()
 
 
+def question_link(q: Question, where=None, label: str | None = None) -> None:
+    """A link that opens the question on the Practice page in this session (`practice?q=<id>`).
+
+    st.page_link keeps the session (and so the profile); outside the app's navigation (a page
+    run alone, as in page tests) it cannot resolve the page, and a plain Markdown link stands in.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    from quizlib.search import deep_link
+    where = where or st
+    label = label or q.title
+    try:
+        where.page_link("pages/practice.py", label=label, query_params={"q": q.id}, icon="➡️")
+    except StreamlitAPIException:
+        where.markdown(f"[{label}]({deep_link(q.id)})")
+
+
 def link_list(banks: list[Bank], qids: list[str], empty: str, key: str,
               on_remove: Callable[[str], None] | None = None) -> None:
     """Questions as deep links to the Practice page (optionally with a remove button each)."""
-    from quizlib.search import deep_link
     shown = [(qid, find(banks, qid)) for qid in qids]
     shown = [(qid, q) for qid, q in shown if q is not None]
     if not shown:
@@ -209,7 +225,8 @@ def link_list(banks: list[Bank], qids: list[str], empty: str, key: str,
         return
     for qid, q in shown:
         cols = st.columns([6, 1]) if on_remove else [st.container()]
-        cols[0].markdown(f"[{q.title}]({deep_link(qid)}) · `{qid}` · {q.bank}")
+        question_link(q, cols[0])
+        cols[0].caption(f"`{qid}` · {q.bank}")
         if on_remove and cols[1].button("Remove", key=f"{key}:{qid}"):
             on_remove(qid)
             st.rerun()
