@@ -173,6 +173,8 @@ class Store:
             con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             yield con
+        except sqlite3.IntegrityError as e:  # e.g. an attempt whose UUID is already stored
+            raise StoreError(f"{self.path}: {e}") from e
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} cannot be used as a progress file: {e}") from e
         finally:

@@ -66,6 +66,14 @@ def test_attempt_round_trip_oldest_first(tmp_path):
     assert g.id == ida and g.extra["exam"] == "u-1" and len(g.extra["uuid"]) == 36
 
 
+def test_same_uuid_twice_is_refused(tmp_path):
+    store = Store(tmp_path / "p.sqlite3")
+    store.add_attempt(attempt(extra={"uuid": "fixed"}))
+    with pytest.raises(StoreError, match="UNIQUE"):
+        store.add_attempt(attempt(1, extra={"uuid": "fixed"}))
+    assert len(store.attempts("ana")) == 1
+
+
 def test_attempts_survive_a_new_store_object(tmp_path):
     Store(tmp_path / "p.sqlite3").add_attempt(attempt())
     assert len(Store(tmp_path / "p.sqlite3").attempts("ana")) == 1
