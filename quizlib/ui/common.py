@@ -1,0 +1,98 @@
+"""What every page shares: the sidebar (profile, cards due), the cached store and the cached banks.
+
+The store is cached per database path (`st.cache_resource`), so a test that points
+$QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
+the files' modification times, so an edited bank shows up on the next rerun without a
+restart. The content folder is `<repo>/content`, or $QUIZ_CONTENT when set (tests use it
+to show a broken bank).
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import streamlit as st
+
+from quizlib.model import Bank
+from quizlib.store import Store, default_db_path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PROFILE = "default"
+NEW_PROFILE = "➕ New profile…"
+
+
+def content_dir() -> Path:
+    return Path(os.environ.get("QUIZ_CONTENT") or ROOT / "content")
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The progress store of $QUIZ_DB (or the default path), one per path per server."""
+    return _store(str(default_db_path()))
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime, size) of every file under the content folder: a change invalidates the cache."""
+    if not folder.is_dir():
+        return ()
+    out = []
+    for p in sorted(folder.rglob("*.md")):
+        try:
+            s = p.stat()
+        except OSError:  # deleted between listing and stat
+            continue
+        out.append((str(p.relative_to(folder)), s.st_mtime_ns, s.st_size))
+    return tuple(out)
+
+
+@st.cache_data(show_spinner="Loading the question banks…", max_entries=8)
+def _banks(path: str, fingerprint: tuple) -> list[Bank]:
+    from quizlib.bank import load_banks
+
+    return load_banks(path)
+
+
+def get_banks() -> list[Bank]:
+    """Every bank of the content folder (broken ones included, with their problems)."""
+    folder = content_dir()
+    return _banks(str(folder), _fingerprint(folder))
+
+
+def current_profile() -> str:
+    return st.session_state.get("profile") or DEFAULT_PROFILE
+
+
+def _choose_profile(store: Store) -> None:
+    known = store.profiles()
+    current = current_profile()
+    options = sorted(set(known) | {current, DEFAULT_PROFILE}) + [NEW_PROFILE]
+    picked = st.selectbox("Profile", options, index=options.index(current), key="sidebar:profile",
+                          help="Whose progress this is. No login: pick your name or type a new one.")
+    if picked == NEW_PROFILE:
+        name = st.text_input("New profile name", key="sidebar:new-profile", max_chars=40).strip()
+        if name:
+            store.add_profile(name, datetime.now(timezone.utc))
+            st.session_state["profile"] = name
+            st.session_state.pop("sidebar:profile", None)  # the selector shows the new name next run
+            st.rerun()
+    elif picked != current:
+        st.session_state["profile"] = picked
+        st.rerun()
+
+
+def sidebar() -> None:
+    """Profile picker, cards due for review, and a word on deep links."""
+    from quizlib import progress
+
+    store = get_store()
+    with st.sidebar:
+        _choose_profile(store)
+        due = progress.due_count(store, current_profile(), datetime.now(timezone.utc))
+        st.metric("Cards due for review", due)
+        st.caption("Open any question directly with `practice?q=<question id>`; "
+                   "the Search page gives these links.")

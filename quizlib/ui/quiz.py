@@ -1,0 +1,285 @@
+"""One question on screen: its prompt, an answer box per part with a live echo, grading and feedback.
+
+`render_question` draws a (variant-rendered) question and, with `grade_now=True`, grades
+each part on its Submit button, shows the verdict and stores every graded try through
+`progress.record_attempt`; with `grade_now=False` it only collects the answers (a mock
+exam grades them later) and returns them. Everything the student types or ticks is kept
+in `st.session_state` under keys built from (key, question id, variant, part id), copied
+to a shadow key each run, so an unreadable answer, a rerun or a trip to another question
+never loses it. Unreadable answers show the checker's message, cost nothing and are not stored.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import streamlit as st
+
+from quizlib import grading, practice
+from quizlib.model import Part, Question
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def widget_key(key: str, q: Question, part: Part | None, name: str) -> str:
+    """The session-state key of one widget or value (tests address widgets by it)."""
+    pid = "" if part is None else f":{part.id or '_'}"
+    return f"{key}:{q.id}:{q.variant}{pid}:{name}"
+
+
+def _keep(wkey: str, shadow: str, default) -> None:
+    """Restore a widget's value from its shadow copy when Streamlit dropped the widget's state."""
+    if wkey not in st.session_state:
+        st.session_state[wkey] = st.session_state.get(shadow, default)
+
+
+# -- callbacks (run before the rerun, so the page draws the new state) -----------------------
+
+def _submit(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
+    given = st.session_state.get(widget_key(key, q, part, "text"), "") or ""
+    if part.kind == "choice":
+        given = _choice_text(key, q, part)
+    rkey = widget_key(key, q, part, "result")
+    if not given.strip():
+        st.session_state[rkey] = ("empty", given, None)
+        return
+    pr = grading.grade(part, given)
+    st.session_state[rkey] = ("graded" if pr.graded else "invalid", given, pr)
+    if pr.graded and store is not None:
+        from quizlib import progress
+
+        extra = {"revealed": True} if st.session_state.get(widget_key(key, q, None, "reveal")) else {}
+        progress.record_attempt(store, practice.make_attempt(profile, q, part, given, pr.points,
+                                                             pr.result.correct, now(), mode, extra))
+
+
+def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
+    text = st.session_state.get(widget_key(key, q, part, "text"), "") or ""
+    if part.rubric:
+        ticked = [i for i in range(len(part.rubric)) if st.session_state.get(widget_key(key, q, part, f"r{i}"))]
+        points, right = grading.score_rubric(part, ticked), grading.rubric_correct(part, ticked)
+    else:  # no rubric: all or nothing
+        ticked = []
+        right = bool(st.session_state.get(widget_key(key, q, part, "allright")))
+        points = part.points if right else 0.0
+    st.session_state[widget_key(key, q, part, "selfgrade")] = (points, part.points)
+    if store is not None:
+        from quizlib import progress
+
+        progress.record_attempt(store, practice.make_attempt(profile, q, part, text, points, right, now(), mode,
+                                                             {"ticked": ticked}))
+
+
+def _flag(skey: str) -> None:
+    st.session_state[skey] = True
+
+
+def _more_hints(skey: str) -> None:
+    st.session_state[skey] = st.session_state.get(skey, 0) + 1
+
+
+# -- widgets ------------------------------------------------------------------------------
+
+def _choice_text(key: str, q: Question, part: Part) -> str:
+    if _multi_select(part):
+        return ", ".join(c.label for c in part.choices if st.session_state.get(widget_key(key, q, part, f"c{c.label}")))
+    return st.session_state.get(widget_key(key, q, part, "radio")) or ""
+
+
+def _multi_select(part: Part) -> bool:
+    return sum(c.correct for c in part.choices) != 1
+
+
+def _choice_input(key: str, q: Question, part: Part, disabled: bool) -> str:
+    if _multi_select(part):
+        st.caption("Tick every right statement.")
+        for c in part.choices:
+            ck = widget_key(key, q, part, f"c{c.label}")
+            _keep(ck, ck + ":saved", False)
+            st.session_state[ck + ":saved"] = st.checkbox(f"({c.label}) {c.text}", key=ck, disabled=disabled)
+    else:
+        rk = widget_key(key, q, part, "radio")
+        _keep(rk, rk + ":saved", None)
+        texts = {c.label: c.text for c in part.choices}
+        st.session_state[rk + ":saved"] = st.radio("Pick one", list(texts), key=rk, index=None, disabled=disabled,
+                                                   format_func=lambda lab: f"({lab}) {texts[lab]}")
+    return _choice_text(key, q, part)
+
+
+def _text_input(key: str, q: Question, part: Part, disabled: bool) -> str:
+    wk = widget_key(key, q, part, "text")
+    _keep(wk, wk + ":saved", "")
+    if part.kind == "derivation":
+        text = st.text_area("Your derivation (Markdown, `$…$` for maths)", key=wk, height=180, disabled=disabled)
+    else:
+        hint = {"expr": "e.g. 2(o-g) or σ(z)(1-σ(z))", "number": "e.g. 0.0866 or 8.66e-2",
+                "matrix": "e.g. h(o-g)^T or W2 (o-g) ⊙ step(W1^T x + b1)"}.get(part.kind, "")
+        label = "Your answer" + (f" — you may use {', '.join(_names(part))}" if part.symbols else "")
+        text = st.text_input(label, key=wk, placeholder=hint, disabled=disabled)
+    st.session_state[wk + ":saved"] = text
+    return text or ""
+
+
+def _names(part: Part) -> list[str]:
+    """The bare symbol names of a part ("o in (0, 1)" → "o", "W1: D×H" → "W1")."""
+    out = []
+    for s in part.symbols:
+        name = s.split(":")[0].split(" in ")[0].split(">")[0].split("<")[0].strip()
+        out.append(f"`{name}`")
+    for let in part.let:
+        out.append(f"`{let.split('=')[0].strip()}`")
+    return out
+
+
+def _echo(part: Part, text: str) -> None:
+    """Live preview: how the checker reads the text (never grades, never stores)."""
+    if not text.strip():
+        return
+    if part.kind == "derivation":
+        st.caption("Preview")
+        with st.container(border=True):
+            st.markdown(text)
+        return
+    from quizlib.answers import preview
+
+    r = preview(text, part.kind, list(part.symbols), let=part.let, functions=part.functions)
+    if r.valid and r.latex:
+        st.caption("Read as")
+        st.latex(r.latex)
+    elif not r.valid:
+        st.warning(f"⚠️ {r.message}" if r.message else "⚠️ This cannot be read yet.")
+
+
+def _feedback(key: str, q: Question, part: Part, text: str) -> float:
+    """Show the last verdict of this part; returns the points it earned (0 when none)."""
+    state = st.session_state.get(widget_key(key, q, part, "result"))
+    if state is None:
+        return 0.0
+    status, given, pr = state
+    stale = given != text and part.kind != "choice"
+    note = f" *(for your earlier answer `{given}`)*" if stale else ""
+    if status == "empty":
+        st.info("Type an answer first.")
+        return 0.0
+    if status == "invalid":
+        st.warning(f"⚠️ Not graded — {pr.result.message} Nothing was stored; fix the answer and submit again.")
+        return 0.0
+    msg = f" {pr.result.message}" if pr.result.message else ""
+    if pr.result.correct:
+        st.success(f"✅ Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+    else:
+        st.error(f"❌ Not right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+    return pr.points
+
+
+def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
+    shown = widget_key(key, q, part, "shown")
+    if not st.session_state.get(shown):
+        st.button("Show model solution", key=shown + ":btn", on_click=_flag, args=(shown,))
+        return 0.0
+    solution = part.solution or (q.solution if not q.is_multi else "")
+    st.markdown("**Model solution**")
+    st.markdown(solution or "*No model solution was written for this part.*")
+    if part.rubric:
+        st.markdown("**Rubric** — tick what your derivation contains:")
+        for i, item in enumerate(part.rubric):
+            ck = widget_key(key, q, part, f"r{i}")
+            _keep(ck, ck + ":saved", False)
+            st.session_state[ck + ":saved"] = st.checkbox(f"[{item.points:g}] {item.text}", key=ck)
+    else:
+        ck = widget_key(key, q, part, "allright")
+        _keep(ck, ck + ":saved", False)
+        st.session_state[ck + ":saved"] = st.checkbox("My derivation matches the model solution", key=ck)
+    st.button("Record self-grade", key=widget_key(key, q, part, "record"), type="primary",
+              on_click=_self_grade, args=(key, q, part, *ctx))
+    done = st.session_state.get(widget_key(key, q, part, "selfgrade"))
+    if done is None:
+        return 0.0
+    st.success(f"📝 Self-grade recorded: {done[0]:g} / {done[1]:g} points.")
+    return done[0]
+
+
+def _part(key: str, q: Question, part: Part, grade_now: bool, ctx: tuple) -> tuple[str, float]:
+    if q.is_multi:
+        st.markdown(f"**Part {part.id}** — {part.title} *({part.points:g} points)*")
+        if part.prompt:
+            st.markdown(part.prompt)
+    text = _choice_input(key, q, part, False) if part.kind == "choice" else _text_input(key, q, part, False)
+    if part.kind != "choice":
+        _echo(part, text)
+    if not grade_now:
+        return text, 0.0
+    if part.kind == "derivation":
+        return text, _derivation(key, q, part, ctx)
+    st.button("Submit", key=widget_key(key, q, part, "submit"), type="primary", on_click=_submit,
+              args=(key, q, part, *ctx))
+    return text, _feedback(key, q, part, text)
+
+
+def _hints(key: str, q: Question) -> None:
+    hk = widget_key(key, q, None, "hints")
+    n = st.session_state.get(hk, 0)
+    for i, h in enumerate(q.hints[:n], 1):
+        st.info(f"**Hint {i}.** {h}")
+    if n < len(q.hints):
+        st.button(f"Show a hint ({len(q.hints) - n} left)", key=hk + ":btn", on_click=_more_hints, args=(hk,))
+
+
+def _reveal(key: str, q: Question) -> None:
+    rk = widget_key(key, q, None, "reveal")
+    if not st.session_state.get(rk):
+        st.button("Reveal model solution", key=rk + ":btn", on_click=_flag, args=(rk,))
+        return
+    with st.container(border=True):
+        st.markdown("**Model answer**")
+        for part in q.parts:
+            head = f"Part {part.id}: " if q.is_multi else ""
+            if part.kind == "choice":
+                right = ", ".join(f"({c.label}) {c.text}" for c in part.choices if c.correct)
+                st.markdown(f"{head}{right}")
+            elif part.kind != "derivation":
+                st.markdown(f"{head}`{part.answer}`")
+            if part.solution and part.kind != "derivation":
+                st.markdown(part.solution)
+        if q.solution:
+            st.markdown(q.solution)
+
+
+def header(q: Question) -> None:
+    st.subheader(q.title)
+    bits = [f"**{q.points:g} points**", f"`{q.id}`", q.bank]
+    if q.n_variants > 1:
+        bits.append(f"variant {q.variant + 1} of {q.n_variants}")
+    if q.topics:
+        bits.append(", ".join(q.topics))
+    st.caption(" · ".join(b for b in bits if b))
+    st.markdown(q.prompt)
+
+
+def render_question(q: Question, *, store=None, profile: str = "default", key: str = "quiz",
+                    grade_now: bool = True, mode: str = "practice", show_header: bool = True,
+                    now: Clock = utc_now) -> dict[str, str]:
+    """Draw `q` (already rendered for its variant) and return {part id: answer text}.
+
+    grade_now=True: Submit per part, feedback, hints, reveal, rubric self-grading, and every
+    graded try stored in `store` (if given) as an Attempt of `profile` with `mode`.
+    grade_now=False: only the answer boxes with their live preview (answers collected for later).
+    """
+    if show_header:
+        header(q)
+    ctx = (store, profile, mode, now)
+    answers: dict[str, str] = {}
+    earned = 0.0
+    for part in q.parts:
+        answers[part.id], points = _part(key, q, part, grade_now, ctx)
+        earned += points
+    if grade_now:
+        if q.is_multi:
+            st.markdown(f"**Score on this question: {earned:g} / {q.points:g}**")
+        _hints(key, q)
+        _reveal(key, q)
+    return answers
