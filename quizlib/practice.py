@@ -71,6 +71,11 @@ def find(banks: Iterable[Bank], qid: str) -> Question | None:
     return next((q for b in banks for q in b.questions if q.id == qid), None)
 
 
+def rng(seed: int) -> np.random.Generator:
+    """The Generator a page passes in (pages do not import NumPy)."""
+    return np.random.default_rng(seed)
+
+
 def new_session(questions: Sequence[Question], shuffle: bool = False,
                 rng: np.random.Generator | None = None) -> Session:
     ids = [q.id for q in questions]
