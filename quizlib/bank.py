@@ -1,0 +1,144 @@
+"""Load the question banks of `content/`: every top-level `*.md` not starting with `_`.
+
+`load_banks` parses (`bank_parse`) and validates (`bank_validate`) each file, then
+checks what needs all banks at once — ids unique across banks (both places are
+reported; the later question is dropped). A broken bank comes back with its
+`problems` and only its valid questions; nothing raises for bad content unless
+`strict=True`, which raises one `BankError` listing every problem (warnings included).
+Parsed files are cached in-process by path and content, since validation runs the
+answer checker over every reference and wrong answer.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from . import variants
+from .bank_parse import parse_bank_text
+from .bank_validate import BuiltBank, build_bank
+from .errors import BankError
+from .model import Bank, Problem, Question
+
+CATALOGUE_DIR = "sources"
+ITEM_RE = re.compile(r"^[-*]\s+([A-Za-z0-9][A-Za-z0-9_.-]*):\s")
+
+_cache: dict[tuple[str, str, bool], BuiltBank] = {}
+
+
+def bank_files(path: str | Path = "content") -> list[Path]:
+    """The bank files of a content folder (or a single file), sorted by name."""
+    p = Path(path)
+    if p.is_file():
+        return [p]
+    return sorted(f for f in p.glob("*.md") if f.is_file() and not f.name.startswith("_"))
+
+
+def read_catalogues(path: str | Path = "content") -> dict[str, dict[str, str]]:
+    """`content/sources/<stem>.md` → {material file stem: {item id: description}}.
+
+    Items are the list lines `- <item-id>: description`; when the file has an
+    `Items:` line, only the lines after it count (notes above it may be lists too).
+    """
+    folder = (Path(path) if Path(path).is_dir() else Path(path).parent) / CATALOGUE_DIR
+    out: dict[str, dict[str, str]] = {}
+    for f in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        lines = f.read_text(encoding="utf-8").splitlines()
+        starts = [i for i, s in enumerate(lines) if s.strip().lower() in ("items:", "## items")]
+        items: dict[str, str] = {}
+        for s in lines[starts[0] + 1:] if starts else lines:
+            m = ITEM_RE.match(s.strip())
+            if m:
+                items[m.group(1)] = s.strip()[m.end():].strip()
+        out[f.stem] = items
+    return out
+
+
+def _display(f: Path) -> str:
+    """A file name as problems show it: relative to the working directory when possible."""
+    try:
+        return str(f.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(f)
+
+
+def _answers_available() -> bool:
+    try:
+        from . import answers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _build(f: Path, catalogue) -> BuiltBank:
+    text = f.read_text(encoding="utf-8")
+    key = (str(f.resolve()), hashlib.sha256(text.encode()).hexdigest()
+           + hashlib.sha256(repr(sorted((k, sorted(v)) for k, v in (catalogue or {}).items()))
+                            .encode()).hexdigest(), _answers_available())
+    if key not in _cache:
+        _cache[key] = build_bank(f, parse_bank_text(text), _display(f), catalogue)
+    built = _cache[key]
+    for t in built.templates:
+        variants.register_template(t)
+    return built
+
+
+def load_bank_file(file: str | Path) -> Bank:
+    """One bank file, validated on its own (no cross-bank checks)."""
+    f = Path(file)
+    cats = read_catalogues(f.parent)
+    return _build(f, {k: set(v) for k, v in cats.items()} if cats else None).bank
+
+
+def load_banks(path: str | Path = "content", *, strict: bool = False) -> list[Bank]:
+    """Every bank of `path`, sorted by file name; see the module docstring for errors."""
+    files = bank_files(path)
+    cats = read_catalogues(path)
+    catalogue = {k: set(v) for k, v in cats.items()} if cats else None
+    banks: list[Bank] = []
+    first_seen: dict[str, Question] = {}
+    for f in files:
+        try:
+            bank = _build(f, catalogue).bank
+        except (OSError, UnicodeDecodeError) as exc:
+            banks.append(Bank(id=f.stem, title=f.stem, path=str(f),
+                              problems=(Problem(_display(f), 1, f"cannot read the file: {exc}"),)))
+            continue
+        extra: list[Problem] = []
+        kept: list[Question] = []
+        for q in bank.questions:
+            other = first_seen.get(q.id)
+            if other is not None:
+                here, there = _display(Path(q.file)), _display(Path(other.file))
+                extra.append(Problem(here, q.line, f"duplicate question id {q.id!r}: also at "
+                                                   f"{there}:{other.line}"))
+                extra.append(Problem(there, other.line, f"duplicate question id {q.id!r}: also at "
+                                                        f"{here}:{q.line}"))
+                continue
+            first_seen[q.id] = q
+            kept.append(q)
+        if extra:
+            bank = replace(bank, questions=tuple(kept), problems=bank.problems + tuple(extra))
+        banks.append(bank)
+    if strict:
+        problems = [p for b in banks for p in b.problems]
+        if problems:
+            raise BankError(problems)
+    return banks
+
+
+def check_banks(path: str | Path = "content", *, strict: bool = False) -> list[Problem]:
+    """Every problem of every bank; under `strict`, warnings count as errors."""
+    problems = [p for b in load_banks(path) for p in b.problems]
+    if strict:
+        problems = [replace(p, severity="error") for p in problems]
+    return problems
+
+
+def find_question(banks: list[Bank], qid: str) -> Question | None:
+    for bank in banks:
+        for q in bank.questions:
+            if q.id == qid:
+                return q
+    return None
