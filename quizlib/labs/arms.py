@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numpy as np
+
 
 class Arms:
     """Named runs stepped in lockstep; `rows()` are long-format (step, arm, metric, value, split)."""
@@ -41,7 +43,11 @@ class Arms:
 
     # -- the panel's interface
     def step(self, n: int) -> None:
-        for _ in range(int(n)):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # NaN is reported, not warned
+            self._steps(int(n))
+
+    def _steps(self, n: int) -> None:
+        for _ in range(n):
             if self.error is not None:
                 return
             for name in self.names:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quizlib import nn
 from quizlib.errors import ConfigError
+from quizlib.labs.arms import Arms
 
 ARMS = ("inverted", "scale at inference", "broken (no scaling)")
 
@@ -108,3 +110,93 @@ def mask_demo(settings: MaskSettings) -> MaskDemo:
     }
     inference = {ARMS[0]: x.copy(), ARMS[1]: (1 - p) * x, ARMS[2]: x.copy()}
     return MaskDemo(settings, x, masks, train, inference)
+
+
+def formula_latex(p: float) -> str:
+    """Inverted dropout at training with the current p substituted."""
+    check_p(p)
+    return (rf"m_i\sim\mathrm{{Bernoulli}}(1-p)=\mathrm{{Bernoulli}}({1 - p:.2f}),\quad "
+            rf"y_i=\frac{{m_i\,x_i}}{{1-p}}=\frac{{m_i\,x_i}}{{{1 - p:.2f}}}={1 / (1 - p):.3g}\,m_i x_i,\quad "
+            rf"\mathbb{{E}}[y_i]=\frac{{(1-p)\,x_i}}{{1-p}}=x_i")
+
+
+def arms_latex(p: float) -> str:
+    """Train-time expectation vs inference output of the three arms."""
+    q = 1 - p
+    return (rf"\text{{inverted: }}\mathbb{{E}}[y]=x=y_\text{{inf}}\qquad"
+            rf"\text{{scale at inference: }}\mathbb{{E}}[y]={q:.2f}\,x=y_\text{{inf}}\qquad"
+            rf"\text{{broken: }}\frac{{y_\text{{inf}}}}{{\mathbb{{E}}[y]}}=\frac{{1}}{{1-p}}={1 / q:.3g}")
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """The overfitting experiment: a wide ReLU MLP on a few noisy points, with and without dropout."""
+
+    p: float = 0.5  # dropout probability of the dropout arm (the other arm uses 0)
+    lr: float = 0.1  # SGD learning rate η (full batch)
+    n_train: int = 40  # training points: few, so the net can memorise them
+    noise: float = 0.35  # label-free noise of the moons; more noise, more to overfit
+    hidden: int = 128  # units in each of the two hidden layers
+    seed: int = 0
+
+    def validate(self) -> None:
+        check_p(self.p)
+        if not np.isfinite(self.lr) or self.lr <= 0:
+            raise ConfigError(f"learning rate {self.lr:g} must be positive")
+        if not 4 <= self.n_train <= 2000:
+            raise ConfigError(f"n_train={self.n_train}: choose between 4 and 2000 training points")
+        if not 0 <= self.noise <= 2:
+            raise ConfigError(f"noise={self.noise:g}: choose between 0 and 2")
+        if not 2 <= self.hidden <= 1024:
+            raise ConfigError(f"hidden={self.hidden}: choose between 2 and 1024 units")
+
+
+def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved half circles with Gaussian noise: X (n, 2), labels y (n,) in {0, 1}."""
+    t = rng.uniform(0.0, np.pi, n)
+    y = rng.integers(0, 2, n)
+    X = np.where(y[:, None] == 0, np.c_[np.cos(t), np.sin(t)], np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
+    return X + noise * rng.standard_normal((n, 2)), y
+
+
+def overfit_data(s: TrainSettings) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A few noisy training points and a large validation set from the same distribution."""
+    rng = np.random.default_rng(s.seed)
+    return {"train": moons(s.n_train, s.noise, rng), "validation": moons(1000, s.noise, rng)}
+
+
+class OverfitArms(Arms):
+    """Two identical MLPs (same seed, same data), one trained with dropout p, one without."""
+
+    every = 25
+    live_fields = ("lr",)
+
+    def __init__(self, s: TrainSettings):
+        s.validate()
+        self.data = overfit_data(s)
+        names = (f"dropout p={s.p:g}", "no dropout")
+        self._nets = {n: nn.MLP([2, s.hidden, s.hidden, 2], hidden="relu", output="softmax", init="he",
+                                seed=s.seed, dropout=d) for n, d in zip(names, (s.p, 0.0))}
+        self._rng = {n: np.random.default_rng(s.seed + 7) for n in names}  # one mask stream per arm
+        super().__init__(names, s)
+
+    def _step_arm(self, name: str) -> float:
+        X, y = self.data["train"]
+        mlp = self._nets[name]
+        loss, gw, gb = mlp.loss_and_grads(X, y, rng=self._rng[name])
+        if np.isfinite(loss):
+            nn.sgd_step(mlp, gw, gb, self.settings.lr)
+        return float(loss)
+
+    def _measure(self, name: str) -> dict:
+        out = {"loss": {}, "accuracy": {}}
+        for split in ("train", "validation"):
+            X, y = self.data[split]
+            prob = self._nets[name].forward(X, train=False)  # inference: no masks
+            out["loss"][split] = float(-np.mean(np.log(np.clip(prob[np.arange(len(y)), y], 1e-300, None))))
+            out["accuracy"][split] = float(np.mean(prob.argmax(axis=1) == y))
+        return out
+
+    def _apply(self, settings) -> None:
+        settings.validate()
+        self.settings = settings

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quizlib import nn
 from quizlib.errors import ConfigError
+from quizlib.labs.arms import Arms
 
 
 def check_alpha(alpha: float) -> None:
@@ -71,3 +73,76 @@ def best_logit_gap(alpha: float, classes: int) -> float:
     if alpha <= 0:
         return math.inf
     return math.log(gold_target(alpha, classes) / (alpha / classes))
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Two identical MLPs on the same data, trained with targets smoothed by α and with one-hot targets."""
+
+    alpha: float = 0.2  # smoothing of the smoothed arm
+    classes: int = 5  # K: Gaussian clusters, one per class
+    lr: float = 0.5  # SGD learning rate η
+    hidden: int = 64  # units of the hidden layer
+    seed: int = 0
+
+    def validate(self) -> None:
+        check_alpha(self.alpha)
+        if not np.isfinite(self.lr) or self.lr <= 0:
+            raise ConfigError(f"learning rate {self.lr:g} must be positive")
+        if not 2 <= self.hidden <= 1024:
+            raise ConfigError(f"hidden={self.hidden}: choose between 2 and 1024 units")
+        if not 2 <= self.classes <= 100:
+            raise ConfigError(f"K={self.classes} classes: choose between 2 and 100")
+
+
+def smoothing_data(s: TrainSettings, per_class: int = 40, dim: int = 8):
+    """K well-separated Gaussian clusters in `dim` dimensions: a set the net can fit completely,
+    so its confidence shows where the loss wants it, not where the data limits it."""
+    rng = np.random.default_rng(s.seed)
+    centres = 3.0 * rng.standard_normal((s.classes, dim))
+    y = np.repeat(np.arange(s.classes), per_class)
+    return centres[y] + rng.standard_normal((len(y), dim)), y
+
+
+class SmoothArms(Arms):
+    """Train with smoothing α and without; record confidence (mean max p) and mean logit norm."""
+
+    every = 20
+    live_fields = ("lr",)
+
+    def __init__(self, s: TrainSettings):
+        s.validate()
+        self.X, self.y = smoothing_data(s)
+        names = (f"smoothing α={s.alpha:g}", "one-hot (α=0)")
+        self._alpha = dict(zip(names, (s.alpha, 0.0)))
+        self._nets = {n: nn.MLP([self.X.shape[1], s.hidden, s.classes], hidden="relu", output="softmax",
+                                init="glorot", seed=s.seed) for n in names}
+        super().__init__(names, s)
+
+    def _step_arm(self, name: str) -> float:
+        mlp = self._nets[name]
+        loss, gw, gb = mlp.loss_and_grads(self.X, self.y, label_smoothing=self._alpha[name])
+        if np.isfinite(loss):
+            nn.sgd_step(mlp, gw, gb, self.settings.lr)
+        return float(loss)
+
+    def _measure(self, name: str) -> dict:
+        mlp = self._nets[name]
+        z = mlp.logits(self.X)  # (N, K)
+        prob = mlp.predict_from_logits(z)
+        return {"confidence (mean max p)": float(prob.max(axis=1).mean()),
+                "logit norm": float(np.linalg.norm(z, axis=1).mean()),
+                "training accuracy": float(np.mean(prob.argmax(axis=1) == self.y))}
+
+    def _apply(self, settings) -> None:
+        settings.validate()
+        self.settings = settings
+
+
+def formula_latex(alpha: float, classes: int) -> str:
+    """The softmax and sigmoid forms with the current α and K."""
+    g, o = gold_target(alpha, classes), alpha / classes
+    t0, t1 = binary_targets(alpha)
+    return (rf"q=(1-\alpha)\,\mathbf{{1}}_\text{{gold}}+\frac{{\alpha}}{{K}}:\quad q_\text{{gold}}=1-{alpha:g}"
+            rf"+\frac{{{alpha:g}}}{{{classes}}}={g:.4g},\quad q_\text{{other}}=\frac{{{alpha:g}}}{{{classes}}}"
+            rf"={o:.4g};\qquad \text{{sigmoid: }} t=y(1-\alpha)+\frac{{\alpha}}{{2}}\in\{{{t0:.4g},\ {t1:.4g}\}}")
