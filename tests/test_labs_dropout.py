@@ -48,3 +48,37 @@ def test_rows():
 def test_p_outside_range_is_a_config_error(p):
     with pytest.raises(ConfigError, match="p="):
         dropout.mask_demo(dropout.MaskSettings(p=p))
+
+
+def test_dropout_arm_overfits_less():
+    runs = dropout.OverfitArms(dropout.TrainSettings())
+    runs.step(1500)
+    with_d, without = runs.names
+    assert runs.last("loss", without, "train") < runs.last("loss", with_d, "train")
+    assert runs.last("loss", without, "validation") > runs.last("loss", with_d, "validation") + 0.2
+    # the no-dropout net memorises: its train/validation gap is the larger one
+    gap = {n: runs.last("loss", n, "validation") - runs.last("loss", n, "train") for n in runs.names}
+    assert gap[without] > gap[with_d]
+
+
+def test_same_seed_same_curves():
+    a, b = dropout.OverfitArms(dropout.TrainSettings(seed=3)), dropout.OverfitArms(dropout.TrainSettings(seed=3))
+    a.step(50)
+    b.step(50)
+    assert a.rows() == b.rows()
+
+
+def test_huge_learning_rate_stops_with_the_step():
+    runs = dropout.OverfitArms(dropout.TrainSettings(lr=1e6))
+    runs.step(100)
+    assert runs.error is not None and "NaN at step" in runs.error and "lower the learning rate" in runs.error
+    assert runs.steps < 100
+
+
+def test_live_learning_rate_change_is_marked():
+    runs = dropout.OverfitArms(dropout.TrainSettings())
+    runs.step(30)
+    runs.update(dropout.TrainSettings(lr=0.05))
+    assert runs.markers == [{"step": 30, "label": "lr 0.1 → 0.05"}]
+    with pytest.raises(ConfigError):
+        runs.update(dropout.TrainSettings(lr=-1.0))

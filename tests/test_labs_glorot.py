@@ -49,7 +49,7 @@ def test_backprop_matches_finite_differences():
     for hidden in ("sigmoid", "tanh"):
         s = glorot.DepthSettings(depth=3, width=5, batch=7, hidden=hidden, seed=2)
         X, y, Ws, Wout = glorot.net(s, "glorot")
-        _, grads, _, _ = glorot.backprop(Ws, Wout, X, y, hidden)
+        _, grads, _, _, _ = glorot.backprop(Ws, Wout, X, y, hidden)
         h = 1e-6
         for l in range(3):
             for (i, j) in [(0, 0), (2, 4), (4, 1)]:
@@ -70,3 +70,11 @@ def test_nonsense_settings_raise_config_error():
         glorot.init_weights("zeros", 3, 3, np.random.default_rng(0))
     with pytest.raises(ConfigError):
         glorot.depth_stats(glorot.DepthSettings(hidden="relu"), "glorot")
+
+
+def test_loss_arms_normal_init_learns_slower_than_glorot():
+    runs = glorot.LossArms(glorot.DepthSettings())  # tanh, depth 8, η = 0.3
+    runs.step(100)
+    normal, glo = glorot.INIT_LABELS["normal"], glorot.INIT_LABELS["glorot"]
+    assert runs.last("loss", normal) > 10 * runs.last("loss", glo)
+    assert runs.last("loss", glo) < 0.5

@@ -41,3 +41,24 @@ def test_rows_for_the_bar_chart():
 def test_nonsense_settings(kw):
     with pytest.raises(ConfigError):
         smoothing.target_vector(smoothing.TargetSettings(**kw))
+
+
+def test_confidence_settles_near_target_and_logits_stop_growing():
+    s = smoothing.TrainSettings(alpha=0.2, classes=5, lr=0.5)
+    runs = smoothing.SmoothArms(s)
+    runs.step(1500)
+    smooth, onehot = runs.names
+    conf = runs.last("confidence (mean max p)", smooth)
+    assert conf == pytest.approx(smoothing.gold_target(0.2, 5), abs=0.03)  # 0.84
+    assert runs.last("confidence (mean max p)", onehot) > 0.99
+    assert runs.last("logit norm", onehot) > 3 * runs.last("logit norm", smooth)
+    norm_then = runs.last("logit norm", smooth)
+    runs.step(500)
+    assert runs.last("logit norm", smooth) == pytest.approx(norm_then, rel=0.1)
+
+
+def test_training_settings_are_validated():
+    with pytest.raises(ConfigError):
+        smoothing.SmoothArms(smoothing.TrainSettings(alpha=1.2))
+    with pytest.raises(ConfigError):
+        smoothing.SmoothArms(smoothing.TrainSettings(lr=0.0))
