@@ -134,7 +134,9 @@ class MLP:
         return z
 
     # --- loss and backward ---
-    def _targets(self, y, K, label_smoothing):
+    def targets(self, y, label_smoothing=0.0):
+        """Validated targets for data_loss: int labels (softmax) or a float (N, K) array."""
+        K = self.sizes[-1]
         y = np.asarray(y)
         if self.output == "softmax":
             if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
@@ -172,7 +174,7 @@ class MLP:
             raise ConfigError(f"{X.shape[0]} inputs but {len(y)} targets")
         if label_smoothing:
             label_smoothing = check_alpha(label_smoothing)
-        t = self._targets(y, self.sizes[-1], label_smoothing)
+        t = self.targets(y, label_smoothing)
         z, caches = self._forward(X, True, rng)
         loss, delta = self.data_loss(z, t, label_smoothing)  # δ = ∂C/∂z of the output layer, (N, K)
         L = len(self.weights)
