@@ -263,3 +263,59 @@ def test_course_banks_load_strictly_without_problems(tmp_path):
     for b in banks:
         assert not b.problems, [str(p) for p in b.problems]
     assert not bank.check_banks(str(tmp_path), strict=True)
+
+
+def _checker_cases():
+    """(qid, variant) pairs: every variant of every question that has a formula part."""
+    out = []
+    for qid in ALL:
+        q = question(qid)
+        if any(p.kind in FORMULA_KINDS + ("choice",) for p in q.parts):
+            out += [pytest.param(qid, k, id=f"{qid}-{k}") for k in range(q.n_variants)]
+    return out
+
+
+def _typed(x: float) -> str:
+    """How a student types a number: 6 significant figures."""
+    return f"{x:.6g}"
+
+
+@pytest.mark.parametrize(("qid", "k"), _checker_cases())
+def test_checker_accepts_the_key_and_rejects_each_wrong_answer_with_its_feedback(qid, k):
+    answers = pytest.importorskip("quizlib.answers")
+    from quizlib.variants import variant_of
+
+    q = variant_of(question(qid), k)
+    for p in q.parts:
+        opts = dict(kind=p.kind, symbols=list(p.symbols), rtol=p.rtol, atol=p.atol,
+                    let=p.let, functions=p.functions)
+        if p.kind == "choice":
+            res = answers.check(p.answer, p.answer, kind="choice")
+            assert res.valid and res.correct, (p.id, res.message)
+            wrong = next(c.label for c in p.choices if not c.correct)
+            assert not answers.check(p.answer, wrong, kind="choice").correct
+            continue
+        if p.kind not in FORMULA_KINDS:
+            continue
+        given = _typed(answers.evaluate_number(p.answer, {})) if p.kind == "number" else p.answer
+        res = answers.check(p.answer, given, wrong_answers=p.wrong_answers, **opts)
+        assert res.valid and res.correct, (p.id, p.answer, given, res.message)
+        for w in p.wrong_answers:
+            typed = _typed(answers.evaluate_number(w.answer, {})) if p.kind == "number" else w.answer
+            res = answers.check(p.answer, typed, wrong_answers=p.wrong_answers, **opts)
+            assert res.valid and not res.correct, (p.id, w.answer, typed, res.message)
+            assert w.feedback in res.message, (p.id, w.answer, res.message)
+
+
+@pytest.mark.parametrize("qid", [i for i in ALL if question(i).variables])
+def test_every_variant_renders_without_leftover_placeholders(qid):
+    pytest.importorskip("quizlib.bank")
+    from quizlib.variants import variant_of
+
+    q0 = question(qid)
+    for k in range(q0.n_variants):
+        q = variant_of(q0, k)
+        texts = [q.prompt, q.solution, *q.hints] + [t for p in q.parts for t in
+                 (p.prompt, p.solution, *(w.feedback for w in p.wrong_answers))]
+        leftover = [t for t in texts if "{{" in t]
+        assert not leftover, (k, leftover[0][:200])
