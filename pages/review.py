@@ -2,7 +2,7 @@
 import streamlit as st
 
 from quizlib import progress
-from quizlib.ui import study
+from quizlib.ui import quiz, study
 
 ctx = study.context()
 st.title("Review")
@@ -11,10 +11,18 @@ known = {q.id for b in ctx.banks for q in b.questions}
 due = [qid for qid in progress.due_questions(ctx.store, ctx.profile, now) if qid in known]
 st.caption(f"**{len(due)}** card(s) due now · a wrong answer comes back in minutes, a right one days later")
 
-key = f"review:{ctx.profile}"
-state = st.session_state.setdefault(key, {"qid": None, "item": None})
-if state["item"] is None and state["qid"] not in due:  # nothing on screen to finish: take the most overdue
-    state["qid"] = due[0] if due else None
+state = st.session_state.setdefault(f"review:{ctx.profile}", {"qid": None, "since": now, "n": 0, "skipped": []})
+answered = study.answered_since(ctx.store, ctx.profile, state["qid"], state["since"], mode="review")
+if state["qid"] not in due and not answered:  # nothing on screen to finish: take the most overdue
+    todo = [q for q in due if q not in state["skipped"]] or due
+    state.update(qid=todo[0] if todo else None, since=now, skipped=[] if todo == due else state["skipped"])
+
+
+def next_card(skip: bool) -> None:
+    if skip:
+        state["skipped"].append(state["qid"])
+    state.update(qid=None, n=state["n"] + 1)
+
 
 if state["qid"] is None:
     upcoming = [c for c in ctx.store.cards(ctx.profile) if c.question_id in known]
@@ -23,21 +31,11 @@ if state["qid"] is None:
     else:
         st.info("No cards yet: every question you answer on **Practice** or in a **Mock exam** becomes a card here.")
 else:
-    q, variant = study.variant_for(ctx.store, ctx.profile, study.find(ctx.banks, state["qid"]))
+    q, _ = study.variant_for(ctx.store, ctx.profile, study.find(ctx.banks, state["qid"]))
     with st.container(border=True):
-        study.question_header(q)
-        if state["item"] is None:
-            answers = study.answer_inputs(q, f"{key}:{q.id}")
-            if st.button("Check", type="primary", key="review-check"):
-                state["item"] = study.grade_for_review(ctx, q, variant, answers)
-                st.rerun()
-        else:
-            study.render_item(state["item"], f"{key}:{q.id}:done",
-                              lambda part, ticked: study.self_grade_for_review(ctx, state["item"], part, ticked),
-                              show_prompt=False)
-            if st.button("Next card", type="primary", key="review-next"):
-                state.update(qid=None, item=None)
-                st.rerun()
+        quiz.render_question(q, store=ctx.store, profile=ctx.profile, key=f"review{state['n']}", mode="review")
+    st.button("Next card →" if answered else "Skip for now", type="primary" if answered else "secondary",
+              on_click=next_card, args=(not answered,), key="review-next")
 
 st.divider()
 left, right = st.columns(2)

@@ -1,25 +1,22 @@
 """Streamlit widgets the study pages share: answer boxes, a graded question, an exam report.
 
 The Review, Mock exam, Progress, Search and Export pages read the store, the profile
-and the banks through `context()`, which uses quizlib.ui.common (the shared sidebar's
-module) and falls back to its own cached store and banks when that is missing, so the
-pages keep working in isolation. Grading itself lives in quizlib.exam (a report item
-per question); this module only draws items and collects what the student ticks.
+and the banks through `context()` (from quizlib.ui.common, which the sidebar shares;
+page tests replace `context` with fixtures). Grading itself lives in quizlib.exam (a
+report item per question); this module only draws items and collects what is ticked.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import streamlit as st
 
 from quizlib import exam as exams
 from quizlib.model import Bank, Part, Question
-from quizlib.store import ExamRecord, Store, default_db_path
+from quizlib.store import ExamRecord, Store
 
-ROOT = Path(__file__).resolve().parents[2]
 VERDICTS = {"correct": "✅ right", "wrong": "❌ wrong", "invalid": "⚠️ could not be read",
             "unanswered": "— not answered", "self-grade": "📝 grade it yourself with the rubric",
             "self-graded": "📝 self-graded"}
@@ -32,34 +29,10 @@ class Context:
     banks: list[Bank]
 
 
-@st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    return Store(path)
-
-
-@st.cache_data(show_spinner=False)
-def _banks(path: str) -> list[Bank]:
-    from quizlib.bank import load_banks
-    return load_banks(path)
-
-
 def context() -> Context:
-    """The store, the current profile and the banks (via quizlib.ui.common when present)."""
-    try:
-        from quizlib.ui import common
-    except ImportError:
-        common = None
-    store = common.get_store() if hasattr(common, "get_store") else _store(str(default_db_path()))
-    profile = common.current_profile() if hasattr(common, "current_profile") else \
-        st.session_state.get("profile", "default")
-    if hasattr(common, "get_banks"):
-        banks = list(common.get_banks())
-    else:
-        try:
-            banks = _banks(str(ROOT / "content"))
-        except ImportError:
-            banks = []
-    return Context(store, profile, banks)
+    """The store, the current profile and the banks, as the shared sidebar (quizlib.ui.common) has them."""
+    from quizlib.ui import common
+    return Context(common.get_store(), common.current_profile(), list(common.get_banks()))
 
 
 def now() -> datetime:
@@ -232,24 +205,9 @@ def link_list(banks: list[Bank], qids: list[str], empty: str, key: str,
             st.rerun()
 
 
-def grade_for_review(ctx: Context, q: Question, variant: int, answers: dict[str, str]) -> dict:
-    """Grade a reviewed question, store its attempts (mode "review") and reschedule its card."""
-    from quizlib import progress
-    item = exams.grade_question(q.id, variant, q, answers, exams.default_grader())
-    progress.record_attempts(ctx.store, exams.item_attempts(item, ctx.profile, now(), "review"))
-    return item
-
-
-def self_grade_for_review(ctx: Context, item: dict, part_id: str, ticked: list[int]) -> None:
-    """A derivation in review: score it from the rubric, once, as an attempt."""
-    from quizlib import progress
-    row = next(p for p in item["parts"] if p["part_id"] == part_id)
-    first = row["verdict"] == "self-grade"
-    exams.apply_self_grade(row, ticked)
-    if first:  # item_attempts keeps only graded verdicts; a partial self-grade counts as "wrong" (rated Hard)
-        graded = dict(row, verdict="correct" if row["verdict"] == "correct" else "wrong")
-        progress.record_attempts(ctx.store, exams.item_attempts(dict(item, parts=[graded]), ctx.profile, now(),
-                                                                "review"))
+def answered_since(store: Store, profile: str, qid: str | None, since: datetime, mode: str) -> bool:
+    """Has the question been graded (in `mode`) since it was put on screen?"""
+    return qid is not None and any(a.mode == mode and a.created_at >= since for a in store.attempts(profile, qid))
 
 
 @st.cache_data(show_spinner="Building the Anki deck…")
