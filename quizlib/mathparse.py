@@ -1,0 +1,403 @@
+"""Read a typed formula through a whitelist into a small AST of tuples; no eval, no sympify.
+
+Pipeline: unicode signs and Greek letters → ASCII (`−`→`-`, `·`→`*`, `²`→`^2`, `λ`→`lambda`);
+LaTeX (if any) → plain via `latex_input`; a tokenizer that knows only numbers, names, operators and
+brackets; names split greedily (longest first) against what the question declares (`lrgrad` →
+`lr`, `grad` if both are symbols; `2x`, `x(σ(z)-y)` are products when `x` is not a function); then a
+recursive-descent parser with implicit multiplication. Nodes are plain tuples (picklable, so the
+sandbox worker can take them): ("num", "0.5"), ("sym", name), ("const", "e"|"pi"),
+("call", fname, (args…)), ("neg", a), ("add"|"sub"|"mul"|"div"|"pow"|"had", a, b), ("T", a).
+Everything a student may get wrong is a ParseError with a `code` from CheckResult.error.
+Caps: 300 characters, nesting 40, 40 digits per number, constant exponents |p| ≤ 100, and no
+constant subexpression beyond the float range (so `9^9^9` and `10^10^10` are refused, not computed).
+"""
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from dataclasses import dataclass, field
+
+from quizlib.latex_input import LatexError, latex_to_plain, looks_like_latex
+from quizlib.mathsyms import CONSTANTS, GREEK_CHARS, resolve_alias
+
+__all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP"]
+
+MAX_LEN = 300  # characters a student may type
+MAX_DEPTH = 40  # nesting of brackets/operators
+MAX_DIGITS = 40  # digits of one number literal
+MAX_EXP = 100  # |p| of a constant exponent
+
+_SIGNS = {"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "÷": "/", "∘": "⊙",
+          "²": "^2", "³": "^3", "⁻¹": "^(-1)", "ᵀ": "^T", "⊤": "T", "（": "(", "）": ")", "，": ",",
+          "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+
+
+class ParseError(ValueError):
+    def __init__(self, code: str, message: str, names: tuple = ()):
+        super().__init__(message)
+        self.code = code  # "syntax" | "unknown-name" | "unsafe" | "too-big"
+        self.message = message
+        self.names = names
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """What one answer box may contain."""
+
+    symbols: tuple[str, ...] = ()  # declared names (canonical)
+    functions: dict = field(default_factory=dict)  # name -> allowed arg counts
+    matrix: bool = False  # ^T and ' are transposes; juxtaposition is a matrix product
+    number: bool = False  # decimal comma allowed
+
+    @property
+    def known(self) -> set[str]:
+        out = set(self.symbols) | set(self.functions) | {c for c in CONSTANTS if c not in self.symbols}
+        return out | {"T"} if self.matrix else out  # `T` marks a transpose (W^T) in matrix answers
+
+
+def normalize(text: str, number: bool = False) -> str:
+    """Unicode → ASCII operators and names, LaTeX → plain; raises ParseError."""
+    if len(text) > MAX_LEN:
+        raise ParseError("too-big", f"Your answer is too long (at most {MAX_LEN} characters).")
+    if "__" in text or re.search(r"(^|[^A-Za-z0-9])_", text):
+        raise ParseError("unsafe", "Underscores are not allowed (except a subscript such as `W_1`).")
+    s = text.strip().strip("$").strip()
+    for k, v in _SIGNS.items():
+        s = s.replace(k, v)
+    s = "".join(f" {GREEK_CHARS[c]} " if c in GREEK_CHARS else c for c in s)
+    s = s.replace("√", " √ ")
+    if looks_like_latex(s):
+        try:
+            s = latex_to_plain(s)
+        except LatexError as exc:
+            raise ParseError("syntax", str(exc)) from None
+    if "=" in s:  # "dL/do = 2(o-g)": read what follows the last "="
+        s = s.rsplit("=", 1)[1]
+    if number and "(" not in s:
+        s = re.sub(r"(?<=\d),(?=\d)", ".", s)  # decimal comma: 0,25
+    return s
+
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+  | (?P<name>[A-Za-z][A-Za-z0-9]*)
+  | (?P<op>\*\*|[-+*/^(),⊙@'√\[\]])
+""", re.VERBOSE)
+
+
+def _tokenize(s: str, grammar: Grammar) -> list[tuple[str, str]]:
+    toks: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(s):
+        m = _TOKEN.match(s, i)
+        if not m:
+            c = s[i]
+            if c in "'\"`":
+                raise ParseError("unsafe", "Quotes are not allowed in an answer.")
+            if c == "_":
+                raise ParseError("unsafe", "Underscores are not allowed (write `W1`, not `W_1_`).")
+            if c == ".":
+                raise ParseError("unsafe", "A `.` may only be a decimal point (no attribute access).")
+            if c == "!":
+                raise ParseError("syntax", "Factorials `!` are not allowed.")
+            raise ParseError("syntax", f"The character `{c}` is not allowed here.")
+        i = m.end()
+        kind = m.lastgroup
+        if kind == "ws":
+            continue
+        text = m.group()
+        if kind == "num":
+            if len(re.sub(r"[eE].*", "", text).replace(".", "")) > MAX_DIGITS:
+                raise ParseError("too-big", f"A number has more than {MAX_DIGITS} digits.")
+            if (mm := re.search(r"[eE]([-+]?\d+)$", text)) and abs(int(mm[1][:6])) > 300:
+                raise ParseError("too-big", "A number's power of ten is too large.")
+            if i < len(s) and s[i] == "." :
+                raise ParseError("unsafe", "A `.` may only be a decimal point (no attribute access).")
+            toks.append(("num", text))
+        elif kind == "name":
+            if i < len(s) and s[i] == ".":
+                raise ParseError("unsafe", "Attribute access (`.`) is not allowed; write `W^T`, not `W.T`.")
+            try:
+                toks.extend(_split_name(text, grammar))
+            except ParseError as exc:
+                if exc.code != "unknown-name":
+                    raise
+                unknown += [n for n in exc.names if n not in unknown]
+                toks.append(("name", text))
+        else:
+            toks.append(("op", "^" if text == "**" else {"[": "(", "]": ")"}.get(text, text)))
+    if unknown:
+        raise ParseError("unknown-name", ", ".join(f"`{n}`" for n in unknown), tuple(unknown))
+    return toks
+
+
+def _split_name(run: str, grammar: Grammar) -> list[tuple[str, str]]:
+    """Split a run of letters/digits into known names, longest first (backtracking)."""
+    if keyword.iskeyword(run) and run != "lambda" or run in ("eval", "exec", "import", "compile", "open"):
+        if resolve_alias(run, grammar.known) is None:
+            raise ParseError("unsafe", f"`{run}` is not allowed in an answer.")
+    known = grammar.known
+
+    def canon(piece: str) -> str | None:
+        if piece in grammar.functions:
+            return piece
+        return resolve_alias(piece, known)
+
+    def seg(i: int) -> list[str] | None:
+        if i == len(run):
+            return []
+        for j in range(min(len(run), i + 24), i, -1):
+            c = canon(run[i:j])
+            if c is not None:
+                rest = seg(j)
+                if rest is not None:
+                    return [c] + rest
+        return None
+
+    parts = seg(0) if len(run) <= 40 else None
+    if parts is None:
+        raise ParseError("unknown-name", f"`{run}`", (run,))
+    return [("name", p) for p in parts]
+
+
+def parse(text: str, grammar: Grammar):
+    """Text → AST; raises ParseError (with a student-facing message)."""
+    s = normalize(text, grammar.number)
+    toks = _tokenize(s, grammar)
+    if not toks:
+        raise ParseError("syntax", "The answer is empty.")
+    p = _Parser(toks, grammar)
+    node = p.expr(0)
+    if p.i < len(toks):
+        raise ParseError("syntax", f"Unexpected `{toks[p.i][1]}`: check brackets and operators.")
+    _check_sizes(node)
+    return node
+
+
+_PRIME = {"relu": "step", "exp": "exp"}
+
+
+class _Parser:
+    def __init__(self, toks, grammar: Grammar):
+        self.toks, self.g, self.i = toks, grammar, 0
+
+    def peek(self, k: int = 0):
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else ("end", "")
+
+    def take(self, value: str) -> bool:
+        if self.peek() == ("op", value):
+            self.i += 1
+            return True
+        return False
+
+    def expect(self, value: str) -> None:
+        if not self.take(value):
+            got = self.peek()[1] or "the end"
+            raise ParseError("syntax", f"Expected `{value}` but found `{got}`: check the brackets.")
+
+    @staticmethod
+    def _deep(depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise ParseError("too-big", "The formula is nested too deeply.")
+
+    def expr(self, d):
+        self._deep(d)
+        node = self.term(d + 1)
+        while True:
+            if self.take("+"):
+                node = ("add", node, self.term(d + 1))
+            elif self.take("-"):
+                node = ("sub", node, self.term(d + 1))
+            else:
+                return node
+
+    def starts_primary(self) -> bool:
+        kind, v = self.peek()
+        return kind in ("num", "name") or v in ("(", "√")
+
+    def term(self, d):
+        self._deep(d)
+        node = self.unary(d + 1)
+        while True:
+            kind, v = self.peek()
+            if v in ("*", "@"):
+                self.i += 1
+                node = ("mul", node, self.unary(d + 1))
+            elif v == "/":
+                self.i += 1
+                node = ("div", node, self.unary(d + 1))
+            elif v == "⊙":
+                self.i += 1
+                node = ("had", node, self.unary(d + 1))
+            elif self.starts_primary():  # implicit multiplication: 2x, 2(o-g), x(σ(z)-y)
+                node = ("mul", node, self.power(d + 1))
+            else:
+                return node
+
+    def unary(self, d):
+        self._deep(d)
+        if self.take("-"):
+            return ("neg", self.unary(d + 1))
+        if self.take("+"):
+            return self.unary(d + 1)
+        return self.power(d + 1)
+
+    def power(self, d):
+        self._deep(d)
+        base = self.postfix(d + 1)
+        if self.take("^"):
+            if self.g.matrix and self._transpose_mark():
+                return self._post(("T", base))
+            return ("pow", base, self.unary(d + 1))
+        return base
+
+    def _transpose_mark(self) -> bool:
+        """After `^`: `T` or `(T)` (from `^{T}`) is a transpose unless T is a declared symbol."""
+        if "T" in self.g.symbols:
+            return False
+        if self.peek() == ("name", "T"):
+            self.i += 1
+            return True
+        if self.peek() == ("op", "(") and self.peek(1) == ("name", "T") and self.peek(2) == ("op", ")"):
+            self.i += 3
+            return True
+        return False
+
+    def _post(self, node):
+        while True:
+            if self.g.matrix and self.take("'"):
+                node = ("T", node)
+            elif self.g.matrix and self.peek() == ("op", "^") and "T" not in self.g.symbols and (
+                    self.peek(1) == ("name", "T") or self.peek(1) == ("op", "(") and self.peek(2) == ("name", "T")
+                    and self.peek(3) == ("op", ")")):
+                self.i += 1
+                self._transpose_mark()
+                node = ("T", node)
+            else:
+                return node
+
+    def postfix(self, d):
+        return self._post(self.primary(d + 1))
+
+    def primary(self, d):
+        self._deep(d)
+        kind, v = self.peek()
+        if kind == "num":
+            self.i += 1
+            return ("num", v)
+        if v == "(":
+            self.i += 1
+            node = self.expr(d + 1)
+            self.expect(")")
+            return node
+        if v == "√":
+            self.i += 1
+            return ("call", "sqrt", (self.postfix(d + 1),))
+        if kind == "name":
+            self.i += 1
+            if v in self.g.functions:
+                return self.call(v, d)
+            if v in CONSTANTS and v not in self.g.symbols:
+                return ("const", v)
+            if v == "T" and "T" not in self.g.symbols:
+                raise ParseError("syntax", "`T` means a transpose only right after `^`, as in `W1^T`.")
+            return ("sym", v)
+        if kind == "end":
+            raise ParseError("syntax", "The answer ends too early: something is missing after the last operator.")
+        if v == "'":
+            raise ParseError("syntax", "A prime `'` is read only after relu, sigma, tanh, exp or log (as in `sigma'(z)`).")
+        raise ParseError("syntax", f"Unexpected `{v}`: check brackets and operators.")
+
+    def call(self, fname: str, d):
+        prime = self.take("'")
+        power = None
+        if self.take("^"):  # tanh^2(z) means tanh(z)^2
+            power = self.primary(d + 1)
+        if self.take("("):
+            args = [self.expr(d + 1)]
+            while self.take(","):
+                args.append(self.expr(d + 1))
+            self.expect(")")
+        elif self.starts_primary():  # \ln x, sigma z: applies to the next power
+            args = [self.power(d + 1)]
+        else:
+            raise ParseError("syntax", f"`{fname}` needs an argument in brackets, as in `{fname}(z)`.")
+        if fname == "ln":
+            fname = "log"
+        counts = self.g.functions[fname] if fname in self.g.functions else (1,)
+        if len(args) not in counts:
+            raise ParseError("syntax", f"`{fname}` takes {' or '.join(map(str, counts))} argument(s).")
+        node = ("call", fname, tuple(args))
+        if prime:
+            node = _derivative(fname, node, args)
+        return ("pow", node, power) if power is not None else node
+
+
+def _derivative(fname: str, node, args):
+    a = args[0]
+    if fname == "relu":
+        return ("call", "step", (a,))
+    if fname == "sigma":
+        return ("had", node, ("sub", ("num", "1"), node))
+    if fname == "tanh":
+        return ("sub", ("num", "1"), ("had", node, node))
+    if fname == "exp":
+        return node
+    if fname == "log":
+        return ("div", ("num", "1"), a)
+    raise ParseError("syntax", f"`{fname}'` is not read; write the derivative out.")
+
+
+def _const_value(node):
+    """Float value of a constant subtree, None if it has names; raises ParseError when too big."""
+    tag = node[0]
+    if tag == "num":
+        return float(node[1])
+    if tag == "const":
+        return math.e if node[1] == "e" else math.pi
+    if tag in ("sym", "call", "T"):
+        return None
+    vals = [_const_value(c) for c in node[1:]]
+    if any(v is None for v in vals):
+        return None
+    try:
+        if tag == "neg":
+            return -vals[0]
+        a, b = vals
+        if tag == "add":
+            return a + b
+        if tag == "sub":
+            return a - b
+        if tag in ("mul", "had"):
+            return a * b
+        if tag == "div":
+            return a / b if b else None
+        r = abs(a) ** b if a or b > 0 else None  # pow: magnitude only (sign irrelevant to size)
+        return r
+    except OverflowError:
+        raise ParseError("too-big", "A number in your answer is too large.") from None
+
+
+def _check_sizes(node) -> None:
+    """Constant exponents |p| ≤ MAX_EXP; constant subexpressions must fit a float (no 9^9^9)."""
+    if not isinstance(node, tuple):
+        return
+    tag = node[0]
+    if tag == "pow":
+        p = _const_value(node[2])
+        if p is not None and abs(p) > MAX_EXP:
+            raise ParseError("too-big", f"Exponents are limited to ±{MAX_EXP}.")
+    for child in node[1:]:
+        if isinstance(child, tuple):
+            if child and isinstance(child[0], tuple):  # call args
+                for a in child:
+                    _check_sizes(a)
+            else:
+                _check_sizes(child)
+    v = _const_value(node) if tag not in ("sym", "call", "T") else None
+    if v is not None and (math.isinf(v) or v != v and tag != "div"):
+        raise ParseError("too-big", "A number in your answer is too large.")

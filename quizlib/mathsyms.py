@@ -1,0 +1,124 @@
+"""The names a question lets a student use: declared symbols, their domains and shapes, aliases.
+
+A bank writes symbols as `o`, `o in (0, 1)`, `lam > 0`, `w < 0` (scalars, with the domain random
+points are drawn from) or `W1: D×H` (a matrix whose dimensions are letters or integers). Students
+type the same symbol in several ways — `λ`, `lambda`, `lmbda`, `lam` — so each canonical name has
+aliases; an alias is read as whichever member of its family the question declares. Functions
+allowed per answer kind are listed here too, so parser, evaluators and messages agree.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Decl", "SymbolError", "parse_decls", "ALIAS_FAMILIES", "GREEK_CHARS", "EXPR_FUNCTIONS",
+           "MATRIX_FUNCTIONS", "CONSTANTS", "resolve_alias"]
+
+# Spelled-out and unicode forms of the same symbol; the first element is only a preference.
+ALIAS_FAMILIES = [
+    ("lam", "lambda", "lmbda", "lamda", "lamb"), ("eps", "epsilon"), ("eta",), ("alpha",), ("mu",),
+    ("theta",), ("delta",), ("rho",), ("beta",), ("gamma",), ("tau",), ("phi",), ("omega",), ("nu",),
+    ("xi",), ("kappa",), ("zeta",), ("chi",), ("psi",), ("iota",),
+]
+GREEK_CHARS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "ϕ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Δ": "Delta", "Σ": "Sigma", "Θ": "Theta", "Λ": "Lambda",
+    "µ": "mu",
+}
+CONSTANTS = ("e", "pi")
+# name -> number of arguments (a tuple of allowed counts)
+EXPR_FUNCTIONS = {
+    "sqrt": (1,), "exp": (1,), "log": (1, 2), "ln": (1,), "tanh": (1,), "sigma": (1,), "sinh": (1,),
+    "cosh": (1,), "sin": (1,), "cos": (1,), "abs": (1,), "floor": (1,), "ceil": (1,), "sign": (1,),
+    "relu": (1,), "step": (1,), "max": (2,), "min": (2,),
+}
+MATRIX_FUNCTIONS = {
+    "relu": (1,), "step": (1,), "softmax": (1,), "sigma": (1,), "exp": (1,), "log": (1,), "ln": (1,),
+    "sqrt": (1,), "tanh": (1,), "transpose": (1,), "odot": (2,), "hadamard": (2,), "abs": (1,),
+    "sum": (1,),
+}
+
+
+class SymbolError(ValueError):
+    """A symbol declaration of the bank cannot be read (content error, not student error)."""
+
+
+@dataclass(frozen=True)
+class Decl:
+    """One declared symbol. `shape` is None for a scalar, else (rows, cols) of str/int dims."""
+
+    name: str
+    lo: float | None = None  # open domain bounds for sampling; None = unbounded
+    hi: float | None = None
+    shape: tuple | None = None
+
+    @property
+    def positive(self) -> bool:
+        return self.lo is not None and self.lo >= 0
+
+    @property
+    def negative(self) -> bool:
+        return self.hi is not None and self.hi <= 0
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """A random point of the domain, kept away from its edges (where formulas blow up)."""
+        if self.lo is not None and self.hi is not None:
+            w = self.hi - self.lo
+            return float(rng.uniform(self.lo + 0.05 * w, self.hi - 0.05 * w))
+        if self.lo is not None:
+            return self.lo + float(rng.uniform(0.2, 2.5))
+        if self.hi is not None:
+            return self.hi - float(rng.uniform(0.2, 2.5))
+        # unbounded: both signs, but not near 0 (0 hides factor and sign errors)
+        return float(rng.uniform(0.2, 2.5) * rng.choice((-1.0, 1.0)))
+
+
+_NAME = r"[A-Za-z][A-Za-z0-9]*"
+_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)"
+_IN = re.compile(rf"^({_NAME})\s+in\s*[(\[]\s*({_NUM}|-inf)\s*,\s*({_NUM}|inf)\s*[)\]]$")
+_CMP = re.compile(rf"^({_NAME})\s*(>=|<=|>|<)\s*({_NUM})$")
+_SHAPE = re.compile(rf"^({_NAME})\s*:\s*([A-Za-z0-9]+)\s*(?:×|x|X|\*|,)\s*([A-Za-z0-9]+)$")
+
+
+def _dim(d: str):
+    return int(d) if d.isdigit() else d
+
+
+def parse_decls(symbols) -> list[Decl]:
+    """Read the bank's symbol strings; raises SymbolError naming the one it cannot read."""
+    out: list[Decl] = []
+    for raw in symbols or ():
+        s = raw.strip()
+        if not s:
+            continue
+        if m := re.fullmatch(_NAME, s):
+            out.append(Decl(s))
+        elif m := _IN.match(s):
+            lo = None if m[2] == "-inf" else float(m[2])
+            hi = None if m[3] == "inf" else float(m[3])
+            out.append(Decl(m[1], lo, hi))
+        elif m := _CMP.match(s):
+            v = float(m[3])
+            out.append(Decl(m[1], lo=v) if m[2].startswith(">") else Decl(m[1], hi=v))
+        elif m := _SHAPE.match(s):
+            out.append(Decl(m[1], shape=(_dim(m[2]), _dim(m[3]))))
+        else:
+            raise SymbolError(f"cannot read the symbol declaration {raw!r} "
+                              "(write `o`, `o in (0, 1)`, `lam > 0` or `W1: D×H`)")
+    return out
+
+
+def resolve_alias(name: str, declared) -> str | None:
+    """The declared name `name` stands for (itself, or a declared member of its alias family)."""
+    if name in declared:
+        return name
+    for fam in ALIAS_FAMILIES:
+        if name in fam:
+            for member in fam:
+                if member in declared:
+                    return member
+    return None
