@@ -138,6 +138,10 @@ def check(expected: str, given: str, kind="expr", symbols=None, rtol=None, atol=
         ast = ctx.read(given)
     except ParseError as exc:
         return _invalid(exc)
+    if kind == "expr":
+        from quizlib import sandbox
+
+        sandbox.warm()  # start the SymPy worker early; most checks never need it
     latex = _latex(ctx, ast)
     if kind == "matrix":
         from quizlib.matrix_check import grade_matrix

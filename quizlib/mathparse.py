@@ -128,6 +128,13 @@ def _tokenize(s: str, grammar: Grammar) -> list[tuple[str, str]]:
                 unknown += [n for n in exc.names if n not in unknown]
                 toks.append(("name", text))
         else:
+            if text == "'":
+                prev = toks[-1] if toks else ("op", "")
+                after_fn = prev[0] == "name" and prev[1] in grammar.functions
+                after_value = prev[0] in ("name", "num") or prev == ("op", ")") or prev == ("op", "'")
+                if not (after_fn or grammar.matrix and after_value):
+                    raise ParseError("unsafe", "Quotes are not allowed in an answer (a prime `'` only in "
+                                     "`sigma'(z)`, `relu'(a)` or, in matrix answers, a transpose `W'`).")
             toks.append(("op", "^" if text == "**" else {"[": "(", "]": ")"}.get(text, text)))
     if unknown:
         raise ParseError("unknown-name", ", ".join(f"`{n}`" for n in unknown), tuple(unknown))

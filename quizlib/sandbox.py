@@ -13,16 +13,19 @@ from __future__ import annotations
 import atexit
 import importlib
 import multiprocessing as mp
+import sys
 import threading
 import time
+import types
 
-__all__ = ["call", "shutdown", "ALLOWED"]
+__all__ = ["call", "warm", "shutdown", "ALLOWED"]
 
 ALLOWED = {"quizlib.mathsympy:symbolic_equal"}
 STARTUP_TIMEOUT = 30.0  # seconds for a fresh worker to import SymPy (not counted in a check's limit)
 
 _lock = threading.Lock()
-_state: dict = {"proc": None, "conn": None, "broken": False}
+_state: dict = {"proc": None, "conn": None, "broken_at": None}
+RETRY_AFTER = 60.0  # seconds before trying again to start a worker that could not start
 
 
 def _worker_main(conn) -> None:  # pragma: no cover - runs in the child
@@ -57,7 +60,15 @@ def _start() -> bool:
             pass
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="quizlib-sandbox")
-        proc.start()
+        # multiprocessing would re-run the main script (streamlit's, pytest's, a bench script) in the
+        # fork server; hide it so the worker only imports quizlib
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            proc.start()
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
         child.close()
         if not parent.poll(STARTUP_TIMEOUT) or parent.recv()[0] != "ready":
             proc.kill()
@@ -86,14 +97,17 @@ def call(target: str, args: tuple, timeout: float) -> tuple[str, object]:
     if target not in ALLOWED:
         raise ValueError(f"{target} is not an allowed sandbox function")
     t0 = time.monotonic()
-    if not _lock.acquire(timeout=timeout):
+    warming = _state.get("warming") and _state["proc"] is None
+    if not _lock.acquire(timeout=timeout + (STARTUP_TIMEOUT if warming else 0.0)):
         return "timeout", "the checker is busy"
     try:
         if _state["proc"] is None or not _state["proc"].is_alive():
             _kill()
-            if _state["broken"] or not _start():
-                _state["broken"] = True
+            broken = _state["broken_at"]
+            if broken is not None and time.monotonic() - broken < RETRY_AFTER or not _start():
+                _state["broken_at"] = _state["broken_at"] or time.monotonic()
                 return "unavailable", "no worker process"
+            _state["broken_at"] = None
             t0 = time.monotonic()  # start-up is not the student's fault
         conn = _state["conn"]
         try:
@@ -109,6 +123,19 @@ def call(target: str, args: tuple, timeout: float) -> tuple[str, object]:
         return "timeout", f"no answer within {timeout:.1f} s"
     finally:
         _lock.release()
+
+
+def warm() -> None:
+    """Start the worker in the background (the first slow check then need not wait for it)."""
+    def run() -> None:
+        with _lock:
+            if _state["proc"] is None and _state["broken_at"] is None and not _start():
+                _state["broken_at"] = time.monotonic()
+            _state["warming"] = False
+
+    if _state["proc"] is None and not _state.get("warming"):
+        _state["warming"] = True
+        threading.Thread(target=run, name="quizlib-sandbox-warm", daemon=True).start()
 
 
 def shutdown() -> None:
