@@ -23,11 +23,9 @@ ui.show(ui.line_chart(demo.running_rows(), "mask", "running mean", "unit", heigh
 
 st.subheader("Three ways to scale")
 st.latex(dropout.arms_latex(p))
-ui.show(ui.bar_chart(demo.arm_rows(), "unit", "value", "mode", offset="mode", height=160)
-        .facet(column="arm:N"))
-cols = st.columns(3)
-for col, arm in zip(cols, dropout.ARMS):
-    col.metric(f"inference / train mean — {arm}", f"{demo.mismatch(arm):.3f}")
+ui.bar_columns(demo.arm_rows(), "arm", "unit", "value", "mode")
+for col, arm in zip(st.columns(3), dropout.ARMS):
+    col.metric(f"inference ÷ train mean, {arm}", f"{demo.mismatch(arm):.3f}")
 
 st.subheader("Training: a small noisy set that overfits")
 c = st.columns(3)

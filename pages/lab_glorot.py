@@ -39,10 +39,8 @@ show_init = c[3].selectbox("histograms of", glorot.INITS, 0, format_func=glorot.
 with ui.lab_errors():
     stats = [glorot.depth_stats(ds, k) for k in glorot.INITS]
 rows = glorot.depth_rows(stats)
-cols = st.columns(3)
-for col, metric in zip(cols, ("activation std", "saturated fraction", "gradient norm")):
-    with col:
-        ui.show(ui.line_chart(rows, "layer", metric, "init", log_y=metric == "gradient norm", height=200))
+ui.show(ui.metrics_by(rows, "layer", ["activation std", "saturated fraction", "gradient norm"], "init",
+                      log_y=("gradient norm",)), width="content")
 st.caption(f"Activations of every layer under {glorot.INIT_LABELS[show_init]}:")
 ui.show(ui.facet_histogram(glorot.activation_rows(stats[glorot.INITS.index(show_init)]), "layer"))
 

@@ -115,17 +115,23 @@ def mask_demo(settings: MaskSettings) -> MaskDemo:
 def formula_latex(p: float) -> str:
     """Inverted dropout at training with the current p substituted."""
     check_p(p)
-    return (rf"m_i\sim\mathrm{{Bernoulli}}(1-p)=\mathrm{{Bernoulli}}({1 - p:.2f}),\quad "
-            rf"y_i=\frac{{m_i\,x_i}}{{1-p}}=\frac{{m_i\,x_i}}{{{1 - p:.2f}}}={1 / (1 - p):.3g}\,m_i x_i,\quad "
-            rf"\mathbb{{E}}[y_i]=\frac{{(1-p)\,x_i}}{{1-p}}=x_i")
+    return (r"\begin{gathered}"
+            rf"m_i\sim\mathrm{{Bernoulli}}(1-p)=\mathrm{{Bernoulli}}({1 - p:.2f})\\"
+            rf"y_i=\frac{{m_i\,x_i}}{{1-p}}=\frac{{m_i\,x_i}}{{{1 - p:.2f}}}={1 / (1 - p):.3g}\,m_i x_i,\qquad "
+            rf"\mathbb{{E}}[y_i]=\frac{{(1-p)\,x_i}}{{1-p}}=x_i"
+            r"\end{gathered}")
 
 
 def arms_latex(p: float) -> str:
     """Train-time expectation vs inference output of the three arms."""
     q = 1 - p
-    return (rf"\text{{inverted: }}\mathbb{{E}}[y]=x=y_\text{{inf}}\qquad"
-            rf"\text{{scale at inference: }}\mathbb{{E}}[y]={q:.2f}\,x=y_\text{{inf}}\qquad"
-            rf"\text{{broken: }}\frac{{y_\text{{inf}}}}{{\mathbb{{E}}[y]}}=\frac{{1}}{{1-p}}={1 / q:.3g}")
+    return (r"\begin{aligned}"
+            rf"&\text{{inverted:}} && \mathbb{{E}}[y_\text{{train}}]=x, && y_\text{{inf}}=x\\"
+            rf"&\text{{scale at inference:}} && \mathbb{{E}}[y_\text{{train}}]=(1-p)\,x={q:.2f}\,x, "
+            rf"&& y_\text{{inf}}=(1-p)\,x={q:.2f}\,x\\"
+            rf"&\text{{broken:}} && \mathbb{{E}}[y_\text{{train}}]={q:.2f}\,x, && y_\text{{inf}}=x"
+            rf"=\tfrac{{1}}{{1-p}}\,\mathbb{{E}}[y_\text{{train}}]={1 / q:.3g}\,\mathbb{{E}}[y_\text{{train}}]"
+            r"\end{aligned}")
 
 
 @dataclass(frozen=True)

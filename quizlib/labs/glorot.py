@@ -20,8 +20,7 @@ from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
 
 INITS = ("normal", "scaled_normal", "glorot", "he")
-INIT_LABELS = {"normal": "N(0,1)", "scaled_normal": "N(0,1/n)", "glorot": "Glorot U[±√(6/(m+n))]",
-               "he": "He N(0,2/n)"}
+INIT_LABELS = {"normal": "N(0,1)", "scaled_normal": "N(0,1/n)", "glorot": "Glorot", "he": "He N(0,2/n)"}
 SATURATION = 0.05  # a unit is saturated when its derivative is below 5 % of the largest possible
 
 
@@ -227,13 +226,14 @@ class LossArms(Arms):
 def bound_latex(m: int, n: int) -> str:
     """The exam's formula with the current numbers."""
     b = bound(m, n)
-    return (rf"W \sim U\left[-\sqrt{{\tfrac{{6}}{{m+n}}}},\ \sqrt{{\tfrac{{6}}{{m+n}}}}\right],\quad "
-            rf"b=\sqrt{{\tfrac{{6}}{{{m}+{n}}}}}={b:.4f},\quad \operatorname{{var}}(W)=\tfrac{{b^2}}{{3}}"
-            rf"=\tfrac{{2}}{{m+n}}={b * b / 3:.3g}")
+    return (r"\begin{gathered}" rf"W \sim U\left[-\sqrt{{\tfrac{{6}}{{m+n}}}},\ \sqrt{{\tfrac{{6}}{{m+n}}}}\right],\quad "
+            rf"\text{{biases}}=0\\ b=\sqrt{{\tfrac{{6}}{{{m}+{n}}}}}={b:.4f},\quad \operatorname{{var}}(W)=\tfrac{{b^2}}{{3}}"
+            rf"=\tfrac{{2}}{{m+n}}={b * b / 3:.3g}" r"\end{gathered}")
 
 
-VAR_Z_LATEX = (r"\operatorname{var}(z)=\sum_{j:\,x_j=1}\operatorname{var}(w_j)+\operatorname{var}(b)"
-               r"\;=\;392\cdot 1+1=393\quad\text{vs}\quad 392\cdot\tfrac{1}{784}+1=\tfrac{3}{2}")
+VAR_Z_LATEX = (r"\begin{gathered}\operatorname{var}(z)=\sum_{j:\,x_j=1}\operatorname{var}(w_j)+\operatorname{var}(b)"
+               r"\\ N(0,1):\ 392\cdot 1+1=393\qquad N(0,\tfrac{1}{784}):\ 392\cdot\tfrac{1}{784}+1=\tfrac{3}{2}"
+               r"\end{gathered}")
 
 
 def activation_rows(stats: DepthStats, bins: int = 30) -> list[dict]:

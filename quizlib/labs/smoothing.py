@@ -143,6 +143,8 @@ def formula_latex(alpha: float, classes: int) -> str:
     """The softmax and sigmoid forms with the current α and K."""
     g, o = gold_target(alpha, classes), alpha / classes
     t0, t1 = binary_targets(alpha)
-    return (rf"q=(1-\alpha)\,\mathbf{{1}}_\text{{gold}}+\frac{{\alpha}}{{K}}:\quad q_\text{{gold}}=1-{alpha:g}"
+    return (r"\begin{gathered}"
+            rf"q=(1-\alpha)\,\mathbf{{1}}_\text{{gold}}+\frac{{\alpha}}{{K}}:\quad q_\text{{gold}}=1-{alpha:g}"
             rf"+\frac{{{alpha:g}}}{{{classes}}}={g:.4g},\quad q_\text{{other}}=\frac{{{alpha:g}}}{{{classes}}}"
-            rf"={o:.4g};\qquad \text{{sigmoid: }} t=y(1-\alpha)+\frac{{\alpha}}{{2}}\in\{{{t0:.4g},\ {t1:.4g}\}}")
+            rf"={o:.4g}\\ \text{{sigmoid: }} t=y(1-\alpha)+\frac{{\alpha}}{{2}}\in\{{{t0:.4g},\ {t1:.4g}\}}"
+            r"\end{gathered}")

@@ -87,12 +87,24 @@ def lab_errors():
 
 
 # ---------------------------------------------------------------- charts
+PALETTE = alt.Scale(scheme="category10")  # arms must be told apart at a glance (the theme's blues are not)
+
+
+def bar_columns(rows, facet: str, x: str, y: str, color: str, *, height=180) -> None:
+    """One grouped bar chart per value of `facet`, side by side in columns."""
+    df = pd.DataFrame(rows)
+    values = list(dict.fromkeys(df[facet]))
+    for col, v in zip(st.columns(len(values)), values):
+        with col:
+            st.markdown(f"**{v}**")
+            show(bar_chart(df[df[facet] == v], x, y, color, offset=color, height=height))
+
 def curves_chart(df: pd.DataFrame, metric: str, markers=(), *, ref: float | None = None,
                  ref_label: str = "", log_y: bool = False, height: int = 260) -> alt.Chart:
     """Arms overlaid (colour), train/validation as dash, setting changes as grey rules."""
     d = df[df["metric"] == metric]
     y = alt.Y("value:Q", title=metric, scale=alt.Scale(type="log") if log_y else alt.Undefined)
-    enc = {"x": alt.X("step:Q", title="step"), "y": y, "color": alt.Color("arm:N", title=None),
+    enc = {"x": alt.X("step:Q", title="step"), "y": y, "color": alt.Color("arm:N", title=None, scale=PALETTE),
            "tooltip": ["arm", "step", alt.Tooltip("value:Q", format=".4g")]}
     if "split" in d.columns and d["split"].nunique() > 1:
         enc["strokeDash"] = alt.StrokeDash("split:N", title=None)
@@ -110,15 +122,26 @@ def line_chart(rows, x: str, y: str, color: str | None = None, *, log_y=False, h
     enc = {"x": f"{x}:Q", "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log") if log_y else alt.Undefined),
            "tooltip": [c for c in (x, y, color) if c]}
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None)
+        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE,
+                                 legend=alt.Legend(orient="bottom", columns=2))
     ch = alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(**enc).properties(height=height)
     return ch.properties(title=title) if title else ch
+
+
+def metrics_by(rows, x: str, metrics: list[str], color: str, *, log_y=(), width=150, height=170):
+    """Several metrics against the same x, side by side with one shared colour legend."""
+    df = pd.DataFrame(rows)
+    charts = [alt.Chart(df).mark_line(point=True).encode(
+        x=f"{x}:Q", y=alt.Y(f"{m}:Q", scale=alt.Scale(type="log") if m in log_y else alt.Undefined),
+        color=alt.Color(f"{color}:N", title=None, scale=PALETTE), tooltip=[x, m, color])
+        .properties(width=width, height=height) for m in metrics]
+    return alt.hconcat(*charts).resolve_scale(color="shared")
 
 
 def bar_chart(rows, x: str, y: str, color: str | None = None, *, offset: str | None = None, height=240):
     enc = {"x": f"{x}:O", "y": f"{y}:Q", "tooltip": [c for c in (x, y, color) if c]}
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None)
+        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE, legend=alt.Legend(orient="bottom"))
     if offset:
         enc["xOffset"] = f"{offset}:N"
     return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(**enc).properties(height=height)
@@ -126,9 +149,10 @@ def bar_chart(rows, x: str, y: str, color: str | None = None, *, offset: str | N
 
 def histogram_chart(rows, color: str | None = None, *, rules=(), height=220, title=None):
     """Bars from histogram rows (left, right, count); `rules` are x positions of vertical rules."""
-    enc = {"x": alt.X("left:Q", title="value"), "x2": "right:Q", "y": alt.Y("count:Q", stack=None)}
+    enc = {"x": alt.X("left:Q", title="value"), "x2": "right:Q",
+           "y": alt.Y("count:Q", stack=None, scale=alt.Scale(zero=True)), "y2": alt.datum(0)}
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None)
+        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE, legend=alt.Legend(orient="bottom"))
     layers = [alt.Chart(pd.DataFrame(rows)).mark_bar(opacity=0.6).encode(**enc)]
     if len(rules):
         layers.append(alt.Chart(pd.DataFrame({"x": list(rules)})).mark_rule(color="red").encode(x="x:Q"))
@@ -139,12 +163,12 @@ def histogram_chart(rows, color: str | None = None, *, rules=(), height=220, tit
 def facet_histogram(rows, facet: str, *, columns: int = 4, height=90):
     """Small multiples of histograms (one panel per value of `facet`, e.g. per layer)."""
     return (alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        x=alt.X("left:Q", title=None), x2="right:Q", y=alt.Y("count:Q", title=None))
+        x=alt.X("left:Q", title=None), x2="right:Q", y=alt.Y("count:Q", title=None), y2=alt.datum(0))
         .properties(height=height, width=150).facet(facet=f"{facet}:O", columns=columns))
 
 
-def show(chart) -> None:
-    st.altair_chart(chart, width="stretch")
+def show(chart, width="stretch") -> None:
+    st.altair_chart(chart, width=width)
 
 
 # ---------------------------------------------------------------- live training
@@ -190,11 +214,13 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
         return None
     runs = state["runs"]
     c = st.columns(4)
-    c[0].button("▶ Start", key=f"{key}_start", on_click=_start, args=(key,), disabled=state["running"],
-                type="primary")
-    c[1].button("⏸ Stop", key=f"{key}_stop", on_click=_stop, args=(key,), disabled=not state["running"])
-    c[2].button(f"Step ×{steps_per_tick}", key=f"{key}_stepbtn", on_click=_step, args=(key, steps_per_tick))
-    c[3].button("↺ Reset", key=f"{key}_reset", on_click=_reset, args=(key,))
+    c[0].button("Start", key=f"{key}_start", on_click=_start, args=(key,), disabled=state["running"],
+                type="primary", icon=":material/play_arrow:")
+    c[1].button("Stop", key=f"{key}_stop", on_click=_stop, args=(key,), disabled=not state["running"],
+                icon=":material/pause:")
+    c[2].button(f"Step ×{steps_per_tick}", key=f"{key}_stepbtn", on_click=_step, args=(key, steps_per_tick),
+                icon=":material/skip_next:")
+    c[3].button("Reset", key=f"{key}_reset", on_click=_reset, args=(key,), icon=":material/restart_alt:")
 
     @st.fragment(run_every=run_every if state["running"] else None)
     def _live():
@@ -211,7 +237,7 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
         if r.error is not None:
             st.error(r.error)
         cols = st.columns(1 + len(summary(r) if summary else {}))
-        cols[0].metric("step", r.steps)
+        cols[0].metric("training step", r.steps)
         for col, (name, val) in zip(cols[1:], (summary(r) if summary else {}).items()):
             col.metric(name, val)
         df = pd.DataFrame(r.rows())
