@@ -139,7 +139,7 @@ class MLP:
         K = self.sizes[-1]
         y = np.asarray(y)
         if self.output == "softmax":
-            if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+            if y.ndim != 1 or y.dtype.kind not in "iu":
                 y = y.reshape(-1)
                 if not np.all(y == np.round(y)):
                     raise ConfigError("softmax labels must be integers 0..K−1")
