@@ -202,10 +202,12 @@ def test_backprop_equations_by_finite_differences():
     fd_delta = np.array(
         [[(cost_from_z(z_l + h * e) - cost_from_z(z_l - h * e)) / (2 * h)] for e in np.eye(J)[:, :, None]]
     ).reshape(J, 1)
-    bp2 = _eval_matrix(answer(BANK, "nce-backprop-four", "bp2"), {"W": W_next, "d": d, "s": s})
+    t = sig(z_next) * (1 - sig(z_next))
+    env2 = {"W": W_next, "d": d, "s": s, "t": t}
+    bp2 = _eval_matrix(answer(BANK, "nce-backprop-four", "bp2"), env2)
     assert np.allclose(bp2, fd_delta, rtol=1e-5, atol=1e-8)
-    wrong = _eval_matrix(wrong_answers(BANK, "nce-backprop-four", "bp2")[0], {"W": W_next, "d": d, "s": s})
-    assert not np.allclose(wrong, fd_delta, rtol=1e-3)
+    for wrong in wrong_answers(BANK, "nce-backprop-four", "bp2"):
+        assert not np.allclose(_eval_matrix(wrong, env2), fd_delta, rtol=1e-3)
 
     def cost_from_wb(Wl, bl):
         return cost_from_z(Wl @ a_prev + bl)
@@ -218,11 +220,12 @@ def test_backprop_equations_by_finite_differences():
             fd_W[j, k] = (cost_from_wb(W_l + E, b_l) - cost_from_wb(W_l - E, b_l)) / (2 * h)
     fd_b = np.array([[(cost_from_wb(W_l, b_l + h * e) - cost_from_wb(W_l, b_l - h * e)) / (2 * h)]
                      for e in np.eye(J)[:, :, None]]).reshape(J, 1)
-    env = {"delta": fd_delta, "a": a_prev}
+    env = {"delta": fd_delta, "a": a_prev, "s": s}
     assert np.allclose(_eval_matrix(answer(BANK, "nce-backprop-four", "bp3"), env), fd_b, rtol=1e-5, atol=1e-8)
     assert np.allclose(_eval_matrix(answer(BANK, "nce-backprop-four", "bp4"), env), fd_W, rtol=1e-5, atol=1e-8)
-    wrong4 = _eval_matrix(wrong_answers(BANK, "nce-backprop-four", "bp4")[0], env)
-    assert wrong4.shape == (H, J) != fd_W.shape
+    wrong4 = [_eval_matrix(wa, env) for wa in wrong_answers(BANK, "nce-backprop-four", "bp4")]
+    assert wrong4[0].shape == (H, J) != fd_W.shape
+    assert wrong4[1].shape == fd_W.shape and not np.allclose(wrong4[1], fd_W, rtol=1e-3)
 
 
 def test_ce_delta_is_a_minus_y_for_every_output():
