@@ -23,8 +23,11 @@ Conventions (a contract with the lab pages and the tests):
 
 Exam symbol ↔ code name: η (eta) = `lr`; λ (lmbda) = `l2` (in the loss) or `weight_decay`
 (in the step); λ′ = `decay`; p = `dropout`; α = `label_smoothing`; W_l, b_l = `weights[l]`,
-`biases[l]`; z_l = pre-activations `zs`; a_l = activations `activations`; δ_l = ∂C/∂z_l
-(`delta`); m (batch-norm momentum) = `momentum`; B = batch size; γ, β = `gammas`, `betas`.
+`biases[l]`; z_l = W_l-affine pre-activation `z`; σ(z_l) = the activation `h` (after dropout
+it is the next layer's input `a`); δ_l = ∂C/∂z_l (`delta`; δ_L = a − y for a cross-entropy
+output); m (batch-norm momentum) = `momentum`; B = batch size; γ, β = `gammas`, `betas`.
+Training-mode calls (loss_and_grads, forward(train=True)) draw dropout masks from `rng`
+(default: the net's own Generator) and, with batch norm, update the running statistics.
 """
 from __future__ import annotations
 
@@ -100,6 +103,7 @@ class MLP:
             rng = self.rng if rng is None else rng
         a, caches, L = X, [], len(self.weights)
         for l in range(L - 1):
+            a_in = a  # (N, fan_in) input of layer l
             z = a @ self.weights[l] + self.biases[l]  # (N, H)
             bn = None
             if self.batchnorm:
@@ -110,9 +114,10 @@ class MLP:
             h = self._act_f(z)[0]  # (N, H)
             mask = None
             if train and p > 0.0:
-                mask = (rng.random(h.shape) < 1.0 - p) / (1.0 - p)  # inverted dropout: 0 or 1/(1−p)
-            caches.append((a, bn, h, mask))  # h: activation before dropout
-            a = h if mask is None else h * mask
+                a, mask = dropout_forward(h, p, rng, True)  # mask entries: 0 or 1/(1−p)
+            else:
+                a = h
+            caches.append((a_in, bn, h, mask))  # h: activation before dropout
         z = a @ self.weights[-1] + self.biases[-1]  # (N, K) logits
         caches.append((a, None, None, None))
         return z, caches
@@ -194,6 +199,8 @@ class MLP:
             if bn_prev is not None:
                 delta, dg[l - 1], db[l - 1] = batchnorm_backward(delta, bn_prev)
         if l2:
+            if not (l2 > 0 and math.isfinite(l2)):
+                raise ConfigError(f"l2={l2!r} must be a finite number ≥ 0")
             # (l2/2)·Σ‖W‖² adds l2·W to each weight gradient; biases are not penalised
             loss += 0.5 * l2 * sum(float(np.vdot(W, W)) for W in self.weights)
             gw = [g + l2 * W for g, W in zip(gw, self.weights)]
@@ -209,6 +216,8 @@ def sgd_step(mlp, grad_weights, grad_biases, lr, weight_decay=0.0):
     """In place: W ← W − lr·(grad + weight_decay·W), b ← b − lr·grad_b; biases, γ, β never decayed."""
     if not lr > 0 or not math.isfinite(lr):
         raise ConfigError(f"learning rate {lr!r} must be a positive finite number")
+    if weight_decay and not (weight_decay > 0 and math.isfinite(weight_decay)):
+        raise ConfigError(f"weight_decay={weight_decay!r} must be a finite number ≥ 0")
     for W, g in zip(mlp.weights, grad_weights):
         W -= lr * (g + weight_decay * W) if weight_decay else lr * g
     for b, g in zip(mlp.biases, grad_biases):

@@ -207,6 +207,17 @@ def test_bad_learning_rate(lr):
         nn.sgd_step(mlp, [np.zeros((2, 2))], [np.zeros(2)], lr)
 
 
+def test_negative_or_nan_regularisation_is_config_error():
+    X, y = _data()
+    mlp = nn.MLP([3, 4, 3])
+    for bad in (-0.1, float("nan")):
+        with pytest.raises(errors.ConfigError, match="l2"):
+            mlp.loss_and_grads(X, y, l2=bad)
+        with pytest.raises(errors.ConfigError, match="weight_decay"):
+            nn.sgd_step(mlp, [np.zeros_like(W) for W in mlp.weights], [np.zeros_like(b) for b in mlp.biases],
+                        0.1, weight_decay=bad)
+
+
 def test_seed_determinism():
     X, y = _data()
     runs = []
