@@ -26,6 +26,7 @@ QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed"}
 INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
 QUESTION_SECTIONS = PART_SECTIONS | {"prompt", "hints", "variables"}
+MAX_CHECKED_VARIANTS = 200  # wrong answers are compared with the reference in this many variants
 CONSTANT_NAMES = {"sqrt", "log", "ln", "exp", "tanh", "sigma", "abs", "pi", "e", "E"}
 
 
@@ -307,30 +308,58 @@ def _check_maths(q: Question, lines: list[tuple[int, list[int]]], c: Collector) 
         if p.kind not in ("number", "expr", "matrix") or not p.answer:
             continue
         where = f"part {p.id!r} of {q.id!r}" if p.id else f"question {q.id!r}"
-        msg = answers.validate_reference(p.answer, p.kind, list(p.symbols), let=p.let,
-                                         functions=p.functions)
-        if msg:
-            c.error(answer_line, f"the answer of {where} does not parse: {msg}")
-            continue
-        if p.kind == "number" and q.variables:
-            for k in range(q.n_variants):
-                values = variants.values_for(q, k)
-                try:
-                    x = answers.evaluate_number(tp.answer, values)
-                    if not math.isfinite(x):
-                        raise ValueError("the value is not finite")
-                except (ValueError, ZeroDivisionError, OverflowError) as exc:
-                    c.error(answer_line, f"the answer of {where} is not a finite number in variant {k} "
-                                         f"({', '.join(f'{n}={v:g}' for n, v in values.items())}): {exc}")
-                    break
-        for wline, w in zip(wrong_lines, p.wrong_answers):
-            wmsg = answers.validate_reference(w.answer, p.kind, list(p.symbols), let=p.let,
-                                              functions=p.functions)
-            if wmsg:
-                c.error(wline, f"wrong answer `{w.answer}` of {where} does not parse: {wmsg}")
+        try:
+            _check_part_maths(answers, q, tp, p, where, answer_line, wrong_lines, c)
+        except Exception as exc:  # noqa: BLE001 — a checker bug must not take every bank down
+            c.error(answer_line, f"the answer checker failed on {where}: {type(exc).__name__}: {exc}")
+
+
+def _check_part_maths(answers, q: Question, tp: Part, p: Part, where: str, answer_line: int,
+                      wrong_lines: list[int], c: Collector) -> None:
+    msg = answers.validate_reference(p.answer, p.kind, list(p.symbols), let=p.let,
+                                     functions=p.functions)
+    if msg:
+        c.error(answer_line, f"the answer of {where} does not parse: {msg}")
+        return
+    if p.kind == "number" and q.variables:
+        for k in range(q.n_variants):
+            values = variants.values_for(q, k)
+            try:
+                x = answers.evaluate_number(tp.answer, values)
+                if not math.isfinite(x):
+                    raise ValueError("the value is not finite")
+            except (ValueError, ZeroDivisionError, OverflowError) as exc:
+                c.error(answer_line, f"the answer of {where} is not a finite number in variant {k} "
+                                     f"({', '.join(f'{n}={v:g}' for n, v in values.items())}): {exc}")
+                break
+    readable = []
+    for wline, w in zip(wrong_lines, p.wrong_answers):
+        wmsg = answers.validate_reference(w.answer, p.kind, list(p.symbols), let=p.let,
+                                          functions=p.functions)
+        if wmsg:
+            c.error(wline, f"wrong answer `{w.answer}` of {where} does not parse: {wmsg}")
+        else:
+            readable.append((wline, w))
+    # a listed wrong answer must differ from the reference in every variant (values can collide,
+    # e.g. 1/p = 1/(1-p) at p = 0.5), and must earn its own feedback (not an earlier listed
+    # answer's, nor the checker's generic message), or the student is told the wrong thing
+    index = q.parts.index(tp)
+    flagged: set[int] = set()
+    for k in range(min(q.n_variants, MAX_CHECKED_VARIANTS)):
+        pk = variants.render(q, k).parts[index] if k else p
+        at = f" in variant {k}" if q.variables else ""
+        for wline, w in readable:
+            if wline in flagged:
                 continue
-            r = answers.check(p.answer, w.answer, kind=p.kind, symbols=list(p.symbols), rtol=p.rtol,
-                              atol=p.atol, let=p.let, functions=p.functions)
+            wk = pk.wrong_answers[p.wrong_answers.index(w)]
+            r = answers.check(pk.answer, wk.answer, kind=pk.kind, symbols=list(pk.symbols),
+                              rtol=pk.rtol, atol=pk.atol, let=pk.let, functions=pk.functions,
+                              wrong_answers=pk.wrong_answers)
             if r.correct:
                 c.error(wline, f"wrong answer `{w.answer}` of {where} equals the reference answer "
-                               f"`{p.answer}`")
+                               f"`{tp.answer}`{at}")
+                flagged.add(wline)
+            elif wk.feedback not in r.message:
+                c.warn(wline, f"wrong answer `{w.answer}` of {where} never gets its own feedback{at}; "
+                              f"the checker says: {r.message}")
+                flagged.add(wline)

@@ -274,6 +274,8 @@ def test_answer_checks_through_quizlib_answers(tmp_path):
         ### Wrong answers
         - `x + x`: equal to the reference
         - `x +* (`: unreadable
+        - `3*x`: three
+        - `x + 2*x`: also three, but the feedback of `3*x` comes first
 
         ## bad-variant: T
         kind: number
@@ -293,5 +295,8 @@ def test_answer_checks_through_quizlib_answers(tmp_path):
     assert "equals the reference" in by_line[line_of(text, "- `x + x`")]
     assert "does not parse" in by_line[line_of(text, "- `x +* (`")]
     assert "not a finite number in variant 1" in by_line[line_of(text, "answer: 1/(1 - p)")]
+    warned = {p.line: p.message for p in problems if p.severity == "warning"}
+    assert "never gets its own feedback" in warned[line_of(text, "- `x + 2*x`")]
+    assert line_of(text, "- `3*x`") not in warned and line_of(text, "- `3*x`") not in by_line
     (bank,) = load_banks(tmp_path)
     assert bank.questions == ()
