@@ -78,7 +78,7 @@ def _answer_html(part: Part) -> str:
 
 def card_sides(q: Question) -> tuple[str, str]:
     """(front, back) HTML of a question's note: prompt (and parts) / answers and model solution."""
-    front = [f"<b>{html.escape(q.title)}</b> ({q.points:g} points)", to_html(q.prompt)]
+    front = [f"<b>{to_html(q.title)}</b> ({q.points:g} points)", to_html(q.prompt)]
     back = []
     for p in q.parts:
         if q.is_multi:

@@ -155,3 +155,21 @@ def test_bad_value_rolls_back_nothing_half_imported(tmp_path):
     with pytest.raises(StoreError, match="variant"):
         export.import_backup(dst, json.dumps(doc), T0)
     assert dst.attempts("ana") == []
+
+
+def test_real_banks_make_a_clean_deck(tmp_path):
+    from quizlib.bank import load_banks
+    real = [b for b in load_banks(export_root() / "content") if b.questions]
+    n = sum(len(b.questions) for b in real)
+    assert n > 0
+    notes, decks, _, n_cards = open_apkg(export.write_anki(real, tmp_path / "real.apkg"), tmp_path)
+    assert len(notes) == n_cards == n and len({g for g, *_ in notes}) == n
+    for _, _, flds, _ in notes:
+        front, back, _ = flds.split("\x1f")
+        for side in (front, back):  # every $…$ became \(…\) or \[…\]
+            assert "$" not in side.replace(r"\$", ""), side[:200]
+
+
+def export_root():
+    from pathlib import Path
+    return Path(__file__).resolve().parent.parent

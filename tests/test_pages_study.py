@@ -138,7 +138,7 @@ def test_review_serves_due_cards_and_reschedules(ctx):
     at.text_input(key="review0:l3-a:0:_:text").input("2*(o - g)")
     at.button(key="review0:l3-a:0:_:submit").click().run()
     assert not at.exception
-    assert "✅ Right" in texts(at)
+    assert "Right — 2 / 2 points" in texts(at)
     reviews = [a for a in ctx.store.attempts(PROFILE, "l3-a") if a.mode == "review"]
     assert len(reviews) == 1 and reviews[0].correct
     assert ctx.store.get_card(PROFILE, "l3-a").due > datetime.now(timezone.utc) + timedelta(minutes=5)
@@ -290,3 +290,32 @@ def test_everything_is_per_profile(ctx, monkeypatch):
     assert "No answers yet for **ben**" in texts(run("dashboard.py"))
     assert "Start a mock exam" in texts(run("exam.py"))
     assert "No bookmarks yet" in texts(run("search.py"))
+
+
+# -- the real app context and the real banks of content/ ----------------------------
+def test_real_banks_exam_to_report_and_dashboard():
+    """No fixtures: quizlib.ui.common's store ($QUIZ_DB of this test) and content/'s banks."""
+    from quizlib.bank import load_banks
+    real = [b for b in load_banks(ROOT / "content") if b.questions]
+    assert real, "content/ has no questions"
+    at = run("exam.py")
+    assert not at.exception
+    at.number_input(key="exam-n").set_value(3)
+    [b for b in at.button if "Start the exam" in b.label][0].click().run()
+    assert not at.exception
+    store = Store()
+    rec = exam.current(store, "default")
+    assert rec is not None and len(rec.questions) == 3
+    assert len({qid for qid, _ in rec.questions}) == 3
+    at.button(key="exam-submit").click().run()
+    assert not at.exception
+    done = store.get_exam(rec.id)
+    assert done.finished and done.score == 0 and done.max_score > 0
+    assert "Score: 0 /" in texts(at)
+    dash = run("dashboard.py")
+    assert not dash.exception
+    assert {m.label: m.value for m in dash.metric}["Accuracy"] == "0%"
+    search = run("search.py")
+    search.text_input(key="search-query").input("entropy").run()
+    assert not search.exception and "question(s) found" in texts(search)
+    assert not run("data.py").exception and not run("review.py").exception
