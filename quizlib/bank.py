@@ -97,30 +97,32 @@ def load_banks(path: str | Path = "content", *, strict: bool = False) -> list[Ba
     cats = read_catalogues(path)
     catalogue = {k: set(v) for k, v in cats.items()} if cats else None
     banks: list[Bank] = []
-    first_seen: dict[str, Question] = {}
+    first_seen: dict[str, tuple[Question, int]] = {}  # id → (question, index of its bank)
+    extra: dict[int, list[Problem]] = {}  # bank index → cross-bank problems
+    dropped: dict[int, set[str]] = {}  # bank index → ids left out as duplicates
     for f in files:
         try:
             bank = _build(f, catalogue).bank
         except (OSError, UnicodeDecodeError) as exc:
-            banks.append(Bank(id=f.stem, title=f.stem, path=str(f),
-                              problems=(Problem(_display(f), 1, f"cannot read the file: {exc}"),)))
-            continue
-        extra: list[Problem] = []
-        kept: list[Question] = []
-        for q in bank.questions:
-            other = first_seen.get(q.id)
-            if other is not None:
-                here, there = _display(Path(q.file)), _display(Path(other.file))
-                extra.append(Problem(here, q.line, f"duplicate question id {q.id!r}: also at "
-                                                   f"{there}:{other.line}"))
-                extra.append(Problem(there, other.line, f"duplicate question id {q.id!r}: also at "
-                                                        f"{here}:{q.line}"))
-                continue
-            first_seen[q.id] = q
-            kept.append(q)
-        if extra:
-            bank = replace(bank, questions=tuple(kept), problems=bank.problems + tuple(extra))
+            bank = Bank(id=f.stem, title=f.stem, path=str(f),
+                        problems=(Problem(_display(f), 1, f"cannot read the file: {exc}"),))
+        here_i = len(banks)
         banks.append(bank)
+        for q in bank.questions:
+            if q.id not in first_seen:
+                first_seen[q.id] = (q, here_i)
+                continue
+            other, there_i = first_seen[q.id]
+            here, there = _display(Path(q.file)), _display(Path(other.file))
+            extra.setdefault(here_i, []).append(
+                Problem(here, q.line, f"duplicate question id {q.id!r}: also at {there}:{other.line}"))
+            extra.setdefault(there_i, []).append(
+                Problem(there, other.line, f"duplicate question id {q.id!r}: also at {here}:{q.line}"))
+            dropped.setdefault(here_i, set()).add(q.id)
+    for i in extra:  # the first question with an id is kept, later ones are left out
+        b = banks[i]
+        banks[i] = replace(b, questions=tuple(q for q in b.questions if q.id not in dropped.get(i, ())),
+                           problems=b.problems + tuple(extra[i]))
     if strict:
         problems = [p for b in banks for p in b.problems]
         if problems:

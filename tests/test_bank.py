@@ -228,6 +228,7 @@ def test_duplicate_ids_across_files_report_both_places(tmp_path):
     dups = [p for b in banks for p in b.problems if "duplicate question id 'q1'" in p.message]
     places = {(p.file.rsplit("/", 1)[-1], p.line) for p in dups}
     assert places == {("a.md", 7), ("b.md", 9)}
+    assert [len(b.problems) for b in banks] == [1, 1]  # each bank shows its side
     assert len(banks[0].questions) == 1 and banks[1].questions == ()  # the first one is kept
 
 
