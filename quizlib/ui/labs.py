@@ -30,17 +30,19 @@ from quizlib.errors import ConfigError
 
 
 # ---------------------------------------------------------------- settings and links
-def query_defaults(cls, key: str):
-    """Defaults of settings dataclass `cls`, overridden by matching ?field=value query
+def query_defaults(cls, key: str, prefix: str = ""):
+    """Defaults of settings dataclass `cls`, overridden by matching ?<prefix>field=value query
     parameters; read once per session (so widgets keep a constant default)."""
     slot = f"{key}__defaults"
     if slot not in st.session_state:
         base = cls()
         values, bad = {}, []
         for f in dataclasses.fields(cls):
-            if f.name not in st.query_params:
+            if prefix + f.name not in st.query_params:
                 continue
-            raw, default = st.query_params[f.name], getattr(base, f.name)
+            raw, default = st.query_params[prefix + f.name], getattr(base, f.name)
+            if not isinstance(default, (bool, int, float, str)):
+                continue  # tuples (λ sweeps, start points) are not settable from a link
             try:
                 if isinstance(default, bool):
                     values[f.name] = raw.lower() in ("1", "true", "yes", "on")
@@ -63,7 +65,10 @@ def query_defaults(cls, key: str):
 
 
 def _as_dict(settings) -> dict:
-    """One settings dataclass, or several (a page with two panels) merged into one dict."""
+    """One settings dataclass, several (a page with two panels; fields of the same name must agree),
+    or {prefix: dataclass} when two of them use one name for different things."""
+    if isinstance(settings, dict):
+        return {p + k: v for p, s in settings.items() for k, v in dataclasses.asdict(s).items()}
     items = settings if isinstance(settings, (tuple, list)) else (settings,)
     out: dict = {}
     for s in items:
@@ -73,7 +78,7 @@ def _as_dict(settings) -> dict:
 
 def query_string(settings) -> str:
     """'?field=value&…' that `query_defaults` turns back into these settings (one or a tuple)."""
-    return "?" + urlencode(_as_dict(settings))
+    return "?" + urlencode({k: v for k, v in _as_dict(settings).items() if isinstance(v, (bool, int, float, str))})
 
 
 @contextmanager
@@ -84,6 +89,15 @@ def lab_errors():
     except ConfigError as e:
         st.error(f"**Setting not possible:** {e}")
         st.stop()
+
+
+def attempt(fn, *args, **kwargs):
+    """fn(*args) or None after showing its ConfigError with st.error (the rest of the page goes on)."""
+    try:
+        return fn(*args, **kwargs)
+    except ConfigError as e:
+        st.error(f"**Setting not possible:** {e}")
+        return None
 
 
 # ---------------------------------------------------------------- charts
@@ -136,6 +150,33 @@ def metrics_by(rows, x: str, metrics: list[str], color: str, *, log_y=(), width=
         color=alt.Color(f"{color}:N", title=None, scale=PALETTE), tooltip=[x, m, color])
         .properties(width=width, height=height) for m in metrics]
     return alt.hconcat(*charts).resolve_scale(color="shared")
+
+
+def wide_lines(df: pd.DataFrame, x: str, columns: list[str], *, names: dict | None = None, log_y=False,
+               height=220, title=None, ref: float | None = None):
+    """Several columns of a wide frame as overlaid lines (legend = column names, renamed by `names`)."""
+    long = df.melt(id_vars=[x], value_vars=columns, var_name="series", value_name="value")
+    if names:
+        long["series"] = long["series"].map(lambda c: names.get(c, c))
+    ch = alt.Chart(long).mark_line().encode(
+        x=f"{x}:Q", y=alt.Y("value:Q", title=None, scale=alt.Scale(type="log") if log_y else alt.Undefined),
+        color=alt.Color("series:N", title=None, scale=PALETTE, legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=[x, "series", alt.Tooltip("value:Q", format=".4g")])
+    layers = [ch]
+    if ref is not None:
+        layers.append(alt.Chart(pd.DataFrame({"v": [ref]})).mark_rule(color="black", strokeDash=[2, 2])
+                      .encode(y="v:Q"))
+    out = alt.layer(*layers).properties(height=height)
+    return out.properties(title=title) if title else out
+
+
+def runs_lines(df: pd.DataFrame, y: str, *, color: str, dash: str, height=200, log_y=False):
+    """One quantity of a long frame against step: colour for one factor, dash for the other."""
+    return alt.Chart(df).mark_line().encode(
+        x="step:Q", y=alt.Y(f"{y}:Q", scale=alt.Scale(type="symlog") if log_y else alt.Undefined),
+        color=alt.Color(f"{color}:N", title=None, scale=PALETTE),
+        strokeDash=alt.StrokeDash(f"{dash}:N", title=None),
+        tooltip=["step", color, dash, alt.Tooltip(f"{y}:Q", format=".4g")]).properties(height=height, title=y)
 
 
 def bar_chart(rows, x: str, y: str, color: str | None = None, *, offset: str | None = None, height=240):

@@ -1,0 +1,175 @@
+"""AppTest of the six lab pages: a default run renders formulas, charts and numbers; a short training
+advances the step counter and adds curves; nonsense settings give st.error, not an exception; a
+query string restores the settings."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+LIVE = {  # page → key of its live panel (ce_mse recomputes on every change instead)
+    "lab_dropout": "dropout_live", "lab_smoothing": "smooth_live", "lab_glorot": "glorot_live",
+    "lab_weight_decay": "wd_live", "lab_batchnorm": "bn_live",
+}
+ALL = ["lab_dropout", "lab_smoothing", "lab_glorot", "lab_weight_decay", "lab_ce_mse", "lab_batchnorm"]
+
+
+def app(name: str, **query) -> AppTest:
+    at = AppTest.from_file(f"../pages/{name}.py", default_timeout=30)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def charts(at) -> int:
+    return len(at.get("vega_lite_chart"))
+
+
+def step_metric(at) -> int:
+    return int(next(m.value for m in at.metric if m.label == "training step"))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_default_run_renders_formula_and_charts(name):
+    at = app(name)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.latex) >= 1
+    assert charts(at) >= 1
+    assert any("notice" in i.value.lower() for i in at.info)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n in LIVE])
+def test_step_trains_and_adds_points(name):
+    at = app(name)
+    assert step_metric(at) == 0
+    before = charts(at)
+    at.button(key=f"{LIVE[name]}_stepbtn").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert step_metric(at) > 0
+    assert charts(at) >= before
+    at.button(key=f"{LIVE[name]}_reset").click().run()
+    assert step_metric(at) == 0
+
+
+def test_dropout_p_one_is_an_error_not_a_traceback():
+    at = app("lab_dropout")
+    at.number_input(key="d_p").set_value(1.0).run()
+    assert not at.exception
+    assert any("p=1" in e.value for e in at.error)
+
+
+def test_dropout_numbers_on_screen():
+    at = app("lab_dropout", p="0.75")
+    assert at.number_input(key="d_p").value == 0.75
+    assert any("1/(1−p)" not in lx.value and "0.25" in lx.value for lx in at.latex)
+    broken = next(m for m in at.metric if "broken" in m.label)
+    assert float(broken.value) == pytest.approx(4.0, rel=0.1)
+
+
+def test_dropout_huge_learning_rate_reports_nan_step():
+    at = app("lab_dropout")
+    at.number_input(key="d_lr").set_value(1e6).run()
+    for _ in range(3):
+        at.button(key="dropout_live_stepbtn").click().run()
+    assert not at.exception
+    assert any("NaN at step" in e.value and "lower the learning rate" in e.value for e in at.error)
+
+
+def test_smoothing_alpha_out_of_range_is_an_error():
+    at = app("lab_smoothing")
+    at.number_input(key="s_alpha").set_value(1.5).run()
+    assert not at.exception
+    assert any("α" in e.value for e in at.error)
+
+
+def test_smoothing_query_restores_and_formula_shows_numbers():
+    at = app("lab_smoothing", alpha="0.3", classes="4")
+    assert at.number_input(key="s_alpha").value == pytest.approx(0.3)
+    assert at.slider(key="s_K").value == 4
+    assert any("0.775" in lx.value for lx in at.latex)  # 1 − 0.3 + 0.3/4
+
+
+def test_glorot_query_restores_bound_and_numbers():
+    at = app("lab_glorot", fan_in="784", fan_out="16", depth="5")
+    assert at.slider(key="g_depth").value == 5
+    assert any("0.0866" in lx.value for lx in at.latex)  # sqrt(6/800)
+    assert any("393" in lx.value for lx in at.latex)
+
+
+def test_glorot_unreadable_query_is_ignored_with_warning():
+    at = app("lab_glorot", depth="deep")
+    assert not at.exception
+    assert at.slider(key="g_depth").value == 8
+    assert at.warning
+
+
+def test_glorot_zero_learning_rate_is_an_error():
+    at = app("lab_glorot")
+    at.number_input(key="g_lr").set_value(0.0).run()
+    assert not at.exception
+    assert at.error
+
+
+def test_changing_learning_rate_mid_run_marks_the_curve():
+    at = app("lab_glorot")
+    at.button(key="glorot_live_stepbtn").click().run()
+    at.number_input(key="g_lr").set_value(0.05).run()
+    at.button(key="glorot_live_stepbtn").click().run()
+    assert not at.exception
+    state = at.session_state["glorot_live"]
+    assert state["runs"].markers and state["runs"].markers[0]["step"] == 10
+    assert "lr 0.3 → 0.05" in state["runs"].markers[0]["label"]
+
+
+def test_export_offers_csv_json_and_link():
+    at = app("lab_glorot")
+    at.button(key="glorot_live_stepbtn").click().run()
+    assert any("depth=8" in c.value and "fan_in=784" in c.value for c in at.code)
+    assert len(at.get("download_button")) == 2
+
+
+def test_ce_mse_formula_numbers_and_nonsense():
+    at = app("lab_ce_mse")
+    tex = " ".join(lx.value for lx in at.latex)
+    assert "0.9820" in tex and "0.0177" in tex and "0.0173" in tex  # σ(4), σ'(4), (a−y)σ'(4)
+    assert any("MSE" in md.value and "cross-entropy" in md.value for md in at.markdown)
+    at.number_input(key="c_lr").set_value(1e5).run()
+    assert not at.exception and at.error
+    at.number_input(key="c_lr").set_value(-0.5).run()
+    assert not at.exception and at.error
+
+
+def test_ce_mse_recomputes_on_every_change():
+    at = app("lab_ce_mse")
+    at.number_input(key="c_w").set_value(0.0).run()
+    at.number_input(key="c_b").set_value(0.0).run()
+    assert any("a=\\sigma(z)=0.5000" in lx.value for lx in at.latex)
+
+
+def test_weight_decay_sweep_and_nonsense():
+    at = app("lab_weight_decay")
+    before = charts(at)
+    at.button(key="w_sweep").click().run()
+    assert not at.exception
+    assert charts(at) == before + 1
+    at.number_input(key="w_lam").set_value(20.0).run()  # ηλ = 2 ≥ 1
+    assert not at.exception and any("ηλ" in e.value for e in at.error)
+
+
+def test_weight_decay_epoch_shrink_error_keeps_page():
+    at = app("lab_weight_decay")
+    at.number_input(key="w_m").set_value(100_000).run()  # minibatch larger than the training set
+    assert not at.exception and at.error
+    assert len(at.get("download_button")) >= 1  # the rest of the page still renders
+
+
+def test_batchnorm_batch_of_one_is_an_error():
+    at = app("lab_batchnorm")
+    at.number_input(key="b_B").set_value(1).run()
+    assert not at.exception
+    assert any("B=1" in e.value for e in at.error)
+
+
+def test_batchnorm_query_restores_and_shows_correction():
+    at = app("lab_batchnorm", B="16", deep_depth="3")
+    assert at.number_input(key="b_B").value == 16
+    assert at.slider(key="b_depth").value == 3
+    assert any(r"\tfrac{16}{15}" in lx.value for lx in at.latex)
