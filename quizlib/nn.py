@@ -244,9 +244,17 @@ def decay_step(mlp, grad_weights, grad_biases, lr, decay):
     sgd_step(mlp, grad_weights, grad_biases, lr, l2_from_decay(decay, lr))
 
 
-def divergence_message(loss, step) -> str | None:
-    """None while the loss is finite, else the message a lab shows when training blew up."""
+def divergence_message(loss, step, reference=None, factor=1e3) -> str | None:
+    """None while training looks sane, else the message a lab shows when it blew up.
+
+    Diverged means a non-finite loss, or (given the `reference` loss of the first step) a
+    loss above factor·max(reference, 1): with ReLU and a stable log-sum-exp a far too large
+    learning rate often gives huge finite losses (and 1e90 weights) long before a NaN.
+    """
     if math.isfinite(loss):
-        return None
+        if reference is None or loss <= factor * max(reference, 1.0):
+            return None
+        return (f"diverged (loss grew from {reference:.3g} to {loss:.3g} by step {step}) "
+                "— lower the learning rate")
     what = "NaN" if math.isnan(loss) else "infinite"
     return f"diverged (loss became {what} at step {step}) — lower the learning rate"

@@ -100,6 +100,7 @@ class Run:
         self.changes: list[tuple[int, TrainConfig]] = []  # for replay in from_json
         self.error: str | None = None
         self.last_loss = math.nan
+        self.first_loss: float | None = None  # reference for "the loss exploded" (nn.divergence_message)
         self._record()
 
     def _targets(self, y):
@@ -125,7 +126,9 @@ class Run:
             loss, gw, gb = self.mlp.loss_and_grads(self.X_train[idx], self.t_train[idx], l2=c.l2,
                                                    label_smoothing=c.label_smoothing, rng=self.rng)
         self.last_loss = loss
-        self.error = nn.divergence_message(loss, self.steps + 1)
+        if self.first_loss is None:
+            self.first_loss = loss
+        self.error = nn.divergence_message(loss, self.steps + 1, self.first_loss)
         if self.error is None:
             nn.sgd_step(self.mlp, gw, gb, c.lr, c.weight_decay)
             self.steps += 1

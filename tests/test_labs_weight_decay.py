@@ -84,3 +84,19 @@ def test_bad_settings(kwargs, match):
         wd.DecayArms(dataclasses.replace(FAST, **kwargs))
     with pytest.raises(ConfigError):
         wd.epoch_shrink(0.5, 5.0, 10, 100)  # m > n
+
+
+def test_huge_learning_rate_stops_with_a_message():
+    # ReLU + a stable log-sum-exp: the loss explodes to huge finite values rather than NaN
+    for lr in (1e3, 1e6, 1e30):
+        arms = wd.DecayArms(dataclasses.replace(FAST, lr=lr, lam=0.0, lambdas=(0.0,)))
+        arms.step(100)
+        assert arms.error is not None and "lower the learning rate" in arms.error
+        stopped = arms.steps
+        arms.step(10)
+        assert arms.steps == stopped < 100
+    with pytest.raises(ConfigError, match="lower the learning rate"):
+        wd.accuracy_vs_lambda(dataclasses.replace(FAST, lr=1e6, lam=0.0, lambdas=(0.0,)))
+    ok = wd.DecayArms(FAST)
+    ok.step(100)
+    assert ok.error is None

@@ -265,6 +265,9 @@ def test_divergence_message():
     assert nn.divergence_message(float("nan"), 17) == (
         "diverged (loss became NaN at step 17) — lower the learning rate")
     assert "infinite" in nn.divergence_message(float("inf"), 2)
+    assert nn.divergence_message(900.0, 3, reference=0.7) is None  # below 1000·max(ref, 1)
+    assert nn.divergence_message(1500.0, 3, reference=0.7) == (
+        "diverged (loss grew from 0.7 to 1.5e+03 by step 3) — lower the learning rate")
     mlp = nn.MLP([1, 8, 1], output="linear", init="normal", seed=0)
     X = np.linspace(-3, 3, 32)[:, None]
     step, message = 0, None

@@ -73,6 +73,12 @@ def test_divergence_stops_with_a_message():
     assert run.steps == steps  # stopped
 
 
+@pytest.mark.parametrize("lr", [1e3, 1e6])
+def test_exploding_softmax_run_stops_too(lr):
+    run = Run(dataclasses.replace(FAST, lr=lr))
+    assert run.step(200) is False and "lower the learning rate" in run.error
+
+
 def test_json_round_trip_replays_the_same_curve():
     run = Run(FAST)
     run.step(20)

@@ -138,7 +138,17 @@ class DeepArms(Arms):
         super().__init__(self.NAMES, s)
 
     def _step_arm(self, name: str) -> float:
-        return self.runs[name].train_step()
+        run = self.runs[name]
+        loss = run.train_step()
+        if run.error and self.error is None and math.isfinite(loss):
+            self.error = f"{name}: {run.error}"  # exploded without a NaN; Arms reports NaNs itself
+        return loss
+
+    def step(self, n: int) -> None:
+        for _ in range(int(n)):
+            if self.error is not None:
+                return
+            super().step(1)
 
     def _measure(self, name: str) -> dict:
         m = self.runs[name].measure()

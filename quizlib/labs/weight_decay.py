@@ -94,17 +94,30 @@ class DecayArms(Arms):
         s.validate()
         self.data = make_data(s)
         self._nets = {a: make_net(s) for a in ARMS}
+        self._first: dict[str, float] = {}  # each arm's first loss, the reference for divergence
         super().__init__(ARMS, s)
 
     def _step_arm(self, name: str) -> float:
         X, y = self.data["train"]
-        return decay_step_of(name, self._nets[name], X, y, self.settings.lr, self.settings.lam)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # Arms reports a NaN loss
+            loss = decay_step_of(name, self._nets[name], X, y, self.settings.lr, self.settings.lam)
+        self._first.setdefault(name, loss)
+        if self.error is None and math.isfinite(loss):
+            self.error = nn.divergence_message(loss, self.steps + 1, self._first[name])  # exploded, not NaN
+        return loss
+
+    def step(self, n: int) -> None:
+        for _ in range(int(n)):
+            if self.error is not None:
+                return
+            super().step(1)
 
     def _measure(self, name: str) -> dict:
         mlp = self._nets[name]
         out = {"weight_norm": mlp.weight_norm(), "loss": {}, "accuracy": {}}
         for split, (X, y) in self.data.items():
-            z = mlp.logits(X)
+            with np.errstate(over="ignore", invalid="ignore"):
+                z = mlp.logits(X)
             out["loss"][split] = mlp.data_loss(z, y)[0]
             out["accuracy"][split] = float(np.mean(z.argmax(axis=1) == y))
         return out
@@ -169,8 +182,10 @@ def accuracy_vs_lambda(s: DecaySettings) -> pd.DataFrame:
         with np.errstate(over="ignore", invalid="ignore"):
             for k in range(s.steps):
                 loss, gw, gb = mlp.loss_and_grads(X, y)
-                if not math.isfinite(loss):
-                    raise ConfigError(nn.divergence_message(loss, k + 1))
+                first = loss if k == 0 else first
+                message = nn.divergence_message(loss, k + 1, first)
+                if message:
+                    raise ConfigError(f"λ={lam:g}: {message}")
                 nn.sgd_step(mlp, gw, gb, s.lr, weight_decay=lam)
         row = {"lam": lam, "weight_norm": mlp.weight_norm()}
         for split, (Xs, ys) in data.items():
