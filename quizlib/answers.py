@@ -19,10 +19,13 @@ import re
 import time
 
 import numpy as np
+import numpy.random  # noqa: F401 - eager: NumPy imports it lazily on first use
 
-from quizlib import mathnum
+from quizlib import mathnum, sandbox
 from quizlib.mathcontext import Context, ContextError, context_for, read_reference
 from quizlib.mathfeedback import diagnose
+from quizlib.mathsympy import latex_of, make_symbols, to_sympy
+from quizlib.matrix_check import ShapeError, grade_matrix, infer_shape, shape_str, to_latex
 from quizlib.mathparse import Grammar, ParseError, parse
 from quizlib.mathsyms import EXPR_FUNCTIONS
 from quizlib.model import CheckResult
@@ -48,11 +51,7 @@ def _invalid(err: ParseError | str, code: str = "syntax") -> CheckResult:
 def _latex(ctx: Context, ast) -> str:
     try:
         if ctx.kind == "matrix":
-            from quizlib.matrix_check import to_latex
-
             return to_latex(ast)
-        from quizlib.mathsympy import latex_of, make_symbols, to_sympy
-
         syms = make_symbols(ctx.decls)
         return latex_of(to_sympy(ast, syms, evaluate=False))
     except Exception:  # noqa: BLE001 - the echo is a courtesy; never fail a check over it
@@ -72,8 +71,6 @@ def preview(given: str, kind="expr", symbols=None, *, let=(), functions=()) -> C
         return _invalid(exc)
     msg = ""
     if kind == "matrix":
-        from quizlib.matrix_check import ShapeError, infer_shape, shape_str
-
         try:
             msg = f"Shape: {shape_str(infer_shape(ast, ctx.shapes))}."
         except ShapeError as exc:
@@ -91,8 +88,6 @@ def validate_reference(answer: str, kind, symbols, *, let=(), functions=()) -> s
         ctx = context_for(kind, symbols, let, functions)
         ast = ctx.read(answer)
         if kind == "matrix":
-            from quizlib.matrix_check import infer_shape
-
             infer_shape(ast, ctx.shapes)
         return None
     except (ContextError, ParseError, ValueError) as exc:
@@ -139,13 +134,9 @@ def check(expected: str, given: str, kind="expr", symbols=None, rtol=None, atol=
     except ParseError as exc:
         return _invalid(exc)
     if kind == "expr":
-        from quizlib import sandbox
-
         sandbox.warm()  # start the SymPy worker early; most checks never need it
     latex = _latex(ctx, ast)
     if kind == "matrix":
-        from quizlib.matrix_check import grade_matrix
-
         res = grade_matrix(ctx, exp_ast, ast, wrong_answers)
     elif kind == "number":
         res = _grade_number(ctx, exp_ast, ast, rtol, atol, wrong_answers)
@@ -277,8 +268,6 @@ def _grade_expr(ctx, exp_ast, ast, wrong_answers, t0, timeout):
     elif len(ev) >= 1 and undefined > len(ev) * 3:
         verdict = "different"
     if verdict is None:
-        from quizlib import sandbox
-
         left = timeout - (time.monotonic() - t0)
         status, res = sandbox.call("quizlib.mathsympy:symbolic_equal",
                                    (exp_ast, ast, ctx.decls, ctx.lets, points[:8]), max(0.1, left))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quizlib.mathparse import Grammar, ParseError, parse
+from quizlib.matrix_check import ShapeError, infer_shape
 from quizlib.mathsyms import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, Decl, SymbolError, parse_decls
 
 __all__ = ["Context", "ContextError", "context_for"]
@@ -34,8 +35,6 @@ class Context:
 
     @property
     def shapes(self) -> dict:
-        from quizlib.matrix_check import infer_shape
-
         out = {d.name: d.shape for d in self.decls}
         for name, ast in self.lets:
             out[name] = infer_shape(ast, out)
@@ -102,8 +101,6 @@ def _cached(kind: str, symbols: tuple, let: tuple, functions: tuple) -> Context:
                       number=kind == "number")
     ctx = Context(kind, decls, tuple(lets), grammar)
     if kind == "matrix":
-        from quizlib.matrix_check import ShapeError
-
         try:
             ctx.shapes
         except ShapeError as exc:
