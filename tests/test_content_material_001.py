@@ -220,12 +220,16 @@ def test_backprop_equations_by_finite_differences():
             fd_W[j, k] = (cost_from_wb(W_l + E, b_l) - cost_from_wb(W_l - E, b_l)) / (2 * h)
     fd_b = np.array([[(cost_from_wb(W_l, b_l + h * e) - cost_from_wb(W_l, b_l - h * e)) / (2 * h)]
                      for e in np.eye(J)[:, :, None]]).reshape(J, 1)
-    env = {"delta": fd_delta, "a": a_prev, "s": s}
+    env = {"delta": fd_delta, "a": a_prev, "s": s, "z": rng.normal(size=(H, 1))}  # z^{l-1}, not a^{l-1}
     assert np.allclose(_eval_matrix(answer(BANK, "nce-backprop-four", "bp3"), env), fd_b, rtol=1e-5, atol=1e-8)
+    env3 = dict(env, W=W_next, d=d)
+    for wrong in wrong_answers(BANK, "nce-backprop-four", "bp3"):
+        assert not np.allclose(_eval_matrix(wrong, env3), fd_b, rtol=1e-3)
     assert np.allclose(_eval_matrix(answer(BANK, "nce-backprop-four", "bp4"), env), fd_W, rtol=1e-5, atol=1e-8)
     wrong4 = [_eval_matrix(wa, env) for wa in wrong_answers(BANK, "nce-backprop-four", "bp4")]
-    assert wrong4[0].shape == (H, J) != fd_W.shape
-    assert wrong4[1].shape == fd_W.shape and not np.allclose(wrong4[1], fd_W, rtol=1e-3)
+    for wrong_grad in wrong4:
+        assert wrong_grad.shape == fd_W.shape and not np.allclose(wrong_grad, fd_W, rtol=1e-3)
+    assert _eval_matrix("a delta^T", env).shape == (H, J) != fd_W.shape  # the transpose named in the prompt
 
 
 def test_ce_delta_is_a_minus_y_for_every_output():
