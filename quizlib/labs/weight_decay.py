@@ -94,16 +94,16 @@ class DecayArms(Arms):
         s.validate()
         self.data = make_data(s)
         self._nets = {a: make_net(s) for a in ARMS}
-        self._first: dict[str, float] = {}  # each arm's first loss, the reference for divergence
+        self._first_loss: dict[str, float] = {}  # each arm's first loss, the reference for divergence
         super().__init__(ARMS, s)
 
     def _step_arm(self, name: str) -> float:
         X, y = self.data["train"]
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # Arms reports a NaN loss
             loss = decay_step_of(name, self._nets[name], X, y, self.settings.lr, self.settings.lam)
-        self._first.setdefault(name, loss)
+        self._first_loss.setdefault(name, loss)
         if self.error is None and math.isfinite(loss):
-            self.error = nn.divergence_message(loss, self.steps + 1, self._first[name])  # exploded, not NaN
+            self.error = nn.divergence_message(loss, self.steps + 1, self._first_loss[name])  # exploded, not NaN
         return loss
 
     def step(self, n: int) -> None:
