@@ -265,8 +265,8 @@ def _grade_expr(ctx, exp_ast, ast, wrong_answers, t0, timeout):
             verdict = None  # at the edge of float precision: let exact arithmetic decide
         else:
             verdict = "different"
-    elif len(ev) >= 1 and undefined > len(ev) * 3:
-        verdict = "different"
+    elif len(ev) + undefined >= 4 and undefined > len(ev):
+        verdict = "different"  # undefined (complex, infinite) where the right answer has a value
     if verdict is None:
         left = timeout - (time.monotonic() - t0)
         status, res = sandbox.call("quizlib.mathsympy:symbolic_equal",

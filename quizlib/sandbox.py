@@ -133,7 +133,7 @@ def warm() -> None:
                 _state["broken_at"] = time.monotonic()
             _state["warming"] = False
 
-    if _state["proc"] is None and not _state.get("warming"):
+    if _state["proc"] is None and not _state.get("warming") and _state["broken_at"] is None:
         _state["warming"] = True
         threading.Thread(target=run, name="quizlib-sandbox-warm", daemon=True).start()
 
