@@ -144,3 +144,11 @@ def test_backprop_recursion_matches_finite_differences():
 
 def test_finite_difference_cost_is_quadratic_in_the_parameter_count():
     assert correct_texts("mlp-backprop-cost")[0].startswith("$O(P^2)$")
+
+
+def test_relu_passes_gradients_that_sigmoid_shrinks():
+    zz = np.linspace(0.1, 5, 50)
+    s = 1 / (1 + np.exp(-zz))
+    assert np.all(s * (1 - s) <= 0.25) and np.prod(np.full(10, 0.25)) < 1e-6
+    assert np.all(np.maximum(0, zz) >= 0)  # non-negative outputs: not zero-centred
+    assert {c.label for c in part("mlp-relu-vs-sigmoid").choices if c.correct} == {"a", "b"}

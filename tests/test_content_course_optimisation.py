@@ -133,3 +133,22 @@ def test_adam_vhat_is_unbiased_for_a_constant_gradient():
         for t in range(1, 30):
             v = b2 * v + (1 - b2) * g * g
             assert close(at(e, v=v, b2=b2, t=t), g * g, rel=1e-9)
+
+
+@pytest.mark.parametrize("v", variants(question("opt-gd-stable-rate")))
+def test_stable_rate_by_running_gradient_descent(v):
+    k, limit = v["k"], num(part("opt-gd-stable-rate").answer, v)
+    def final(eta, theta=1.0):
+        for _ in range(2000):
+            theta -= eta * k * theta
+        return abs(theta)
+    assert final(0.99 * limit) < 1e-3 and final(1.01 * limit) > 1e3
+
+
+def test_newton_step_lands_on_the_minimum():
+    theta, c = sp.symbols("theta c")
+    k = sp.Symbol("k", positive=True)
+    L = k / 2 * (theta - c) ** 2
+    step = theta - sp.diff(L, theta) / sp.diff(L, theta, 2)
+    key = expr_of("opt-newton-step").subs(sp.Symbol("k"), k)
+    assert sp.simplify(step - key) == 0
