@@ -13,6 +13,7 @@ bank loader); a question missing there is re-read from its bank file.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 import re
@@ -58,7 +59,17 @@ def values_for(question: Question, k: int) -> dict[str, float]:
 
 
 def evaluate(expr: str, values: dict[str, float]) -> float:
-    """A bank expression's value (teacher text only) via quizlib.answers.evaluate_number."""
+    """A bank expression's value (teacher text only) via quizlib.answers.evaluate_number.
+
+    Memoised: validation evaluates the same placeholders and answers for every variant
+    several times, and each evaluation parses the text afresh.
+    """
+    return _evaluate_cached(expr, tuple(sorted(values.items())))
+
+
+@functools.lru_cache(maxsize=65536)
+def _evaluate_cached(expr: str, items: tuple[tuple[str, float], ...]) -> float:
+    values = dict(items)
     try:
         from .answers import evaluate_number
     except ImportError:  # the answers module is not there yet: a tiny arithmetic fallback
