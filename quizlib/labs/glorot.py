@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quizlib import nn
 from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
 
@@ -25,24 +26,13 @@ SATURATION = 0.05  # a unit is saturated when its derivative is below 5 % of the
 
 
 def bound(fan_in: int, fan_out: int) -> float:
-    """Glorot bound sqrt(6/(m+n))."""
-    if fan_in < 1 or fan_out < 1:
-        raise ConfigError(f"a {fan_in}×{fan_out} weight matrix needs at least one input and one output")
-    return math.sqrt(6.0 / (fan_in + fan_out))
+    """Glorot bound sqrt(6/(m+n)) (nn.glorot_bound)."""
+    return nn.glorot_bound(fan_in, fan_out)
 
 
 def init_weights(kind: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
-    """(fan_in, fan_out) weights drawn as the named initialisation does."""
-    if kind == "normal":
-        return rng.standard_normal((fan_in, fan_out))
-    if kind == "scaled_normal":
-        return rng.standard_normal((fan_in, fan_out)) / math.sqrt(fan_in)
-    if kind == "he":
-        return rng.standard_normal((fan_in, fan_out)) * math.sqrt(2.0 / fan_in)
-    if kind == "glorot":
-        b = bound(fan_in, fan_out)
-        return rng.uniform(-b, b, size=(fan_in, fan_out))
-    raise ConfigError(f"unknown initialisation {kind!r}; choose one of {', '.join(INITS)}")
+    """(fan_in, fan_out) weights drawn as nn.MLP's named initialisation does."""
+    return nn.init_weight(fan_in, fan_out, kind, rng)
 
 
 @dataclass(frozen=True)
