@@ -13,167 +13,21 @@ constant subexpression beyond the float range (so `9^9^9` and `10^10^10` are ref
 """
 from __future__ import annotations
 
-import keyword
 import math
-import re
-from dataclasses import dataclass, field
 
-from quizlib.latex_input import LatexError, latex_to_plain, looks_like_latex
-from quizlib.mathsyms import CONSTANTS, GREEK_CHARS, resolve_alias
+from quizlib.mathlex import MAX_LEN, Grammar, ParseError, normalize, tokenize
+from quizlib.mathsyms import CONSTANTS
 
 __all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP"]
 
-MAX_LEN = 300  # characters a student may type
 MAX_DEPTH = 40  # nesting of brackets/operators
-MAX_DIGITS = 40  # digits of one number literal
 MAX_EXP = 100  # |p| of a constant exponent
-
-_SIGNS = {"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "÷": "/", "∘": "⊙",
-          "²": "^2", "³": "^3", "⁻¹": "^(-1)", "ᵀ": "^T", "⊤": "T", "（": "(", "）": ")", "，": ",",
-          "\u00a0": " ", "\u2009": " ", "\u202f": " "}
-
-
-class ParseError(ValueError):
-    def __init__(self, code: str, message: str, names: tuple = ()):
-        super().__init__(message)
-        self.code = code  # "syntax" | "unknown-name" | "unsafe" | "too-big"
-        self.message = message
-        self.names = names
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """What one answer box may contain."""
-
-    symbols: tuple[str, ...] = ()  # declared names (canonical)
-    functions: dict = field(default_factory=dict)  # name -> allowed arg counts
-    matrix: bool = False  # ^T and ' are transposes; juxtaposition is a matrix product
-    number: bool = False  # decimal comma allowed
-
-    @property
-    def known(self) -> set[str]:
-        out = set(self.symbols) | set(self.functions) | {c for c in CONSTANTS if c not in self.symbols}
-        return out | {"T"} if self.matrix else out  # `T` marks a transpose (W^T) in matrix answers
-
-
-def normalize(text: str, number: bool = False) -> str:
-    """Unicode → ASCII operators and names, LaTeX → plain; raises ParseError."""
-    if len(text) > MAX_LEN:
-        raise ParseError("too-big", f"Your answer is too long (at most {MAX_LEN} characters).")
-    if "__" in text or re.search(r"(^|[^A-Za-z0-9])_", text):
-        raise ParseError("unsafe", "Underscores are not allowed (except a subscript such as `W_1`).")
-    s = text.strip().strip("$").strip()
-    for k, v in _SIGNS.items():
-        s = s.replace(k, v)
-    s = "".join(f" {GREEK_CHARS[c]} " if c in GREEK_CHARS else c for c in s)
-    s = s.replace("√", " √ ")
-    if looks_like_latex(s):
-        try:
-            s = latex_to_plain(s)
-        except LatexError as exc:
-            raise ParseError("syntax", str(exc)) from None
-    if "=" in s:  # "dL/do = 2(o-g)": read what follows the last "="
-        s = s.rsplit("=", 1)[1]
-    if number and "(" not in s:
-        s = re.sub(r"(?<=\d),(?=\d)", ".", s)  # decimal comma: 0,25
-    return s
-
-
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
-  | (?P<name>[A-Za-z][A-Za-z0-9]*)
-  | (?P<op>\*\*|[-+*/^(),⊙@'√\[\]])
-""", re.VERBOSE)
-
-
-def _tokenize(s: str, grammar: Grammar) -> list[tuple[str, str]]:
-    toks: list[tuple[str, str]] = []
-    unknown: list[str] = []
-    i = 0
-    while i < len(s):
-        m = _TOKEN.match(s, i)
-        if not m:
-            c = s[i]
-            if c in "'\"`":
-                raise ParseError("unsafe", "Quotes are not allowed in an answer.")
-            if c == "_":
-                raise ParseError("unsafe", "Underscores are not allowed (write `W1`, not `W_1_`).")
-            if c == ".":
-                raise ParseError("unsafe", "A `.` may only be a decimal point (no attribute access).")
-            if c == "!":
-                raise ParseError("syntax", "Factorials `!` are not allowed.")
-            raise ParseError("syntax", f"The character `{c}` is not allowed here.")
-        i = m.end()
-        kind = m.lastgroup
-        if kind == "ws":
-            continue
-        text = m.group()
-        if kind == "num":
-            if len(re.sub(r"[eE].*", "", text).replace(".", "")) > MAX_DIGITS:
-                raise ParseError("too-big", f"A number has more than {MAX_DIGITS} digits.")
-            if (mm := re.search(r"[eE]([-+]?\d+)$", text)) and abs(int(mm[1][:6])) > 300:
-                raise ParseError("too-big", "A number's power of ten is too large.")
-            if i < len(s) and s[i] == "." :
-                raise ParseError("unsafe", "A `.` may only be a decimal point (no attribute access).")
-            toks.append(("num", text))
-        elif kind == "name":
-            if i < len(s) and s[i] == ".":
-                raise ParseError("unsafe", "Attribute access (`.`) is not allowed; write `W^T`, not `W.T`.")
-            try:
-                toks.extend(_split_name(text, grammar))
-            except ParseError as exc:
-                if exc.code != "unknown-name":
-                    raise
-                unknown += [n for n in exc.names if n not in unknown]
-                toks.append(("name", text))
-        else:
-            if text == "'":
-                prev = toks[-1] if toks else ("op", "")
-                after_fn = prev[0] == "name" and prev[1] in grammar.functions
-                after_value = prev[0] in ("name", "num") or prev == ("op", ")") or prev == ("op", "'")
-                if not (after_fn or grammar.matrix and after_value):
-                    raise ParseError("unsafe", "Quotes are not allowed in an answer (a prime `'` only in "
-                                     "`sigma'(z)`, `relu'(a)` or, in matrix answers, a transpose `W'`).")
-            toks.append(("op", "^" if text == "**" else {"[": "(", "]": ")"}.get(text, text)))
-    if unknown:
-        raise ParseError("unknown-name", ", ".join(f"`{n}`" for n in unknown), tuple(unknown))
-    return toks
-
-
-def _split_name(run: str, grammar: Grammar) -> list[tuple[str, str]]:
-    """Split a run of letters/digits into known names, longest first (backtracking)."""
-    if keyword.iskeyword(run) and run != "lambda" or run in ("eval", "exec", "import", "compile", "open"):
-        if resolve_alias(run, grammar.known) is None:
-            raise ParseError("unsafe", f"`{run}` is not allowed in an answer.")
-    known = grammar.known
-
-    def canon(piece: str) -> str | None:
-        if piece in grammar.functions:
-            return piece
-        return resolve_alias(piece, known)
-
-    def seg(i: int) -> list[str] | None:
-        if i == len(run):
-            return []
-        for j in range(min(len(run), i + 24), i, -1):
-            c = canon(run[i:j])
-            if c is not None:
-                rest = seg(j)
-                if rest is not None:
-                    return [c] + rest
-        return None
-
-    parts = seg(0) if len(run) <= 40 else None
-    if parts is None:
-        raise ParseError("unknown-name", f"`{run}`", (run,))
-    return [("name", p) for p in parts]
 
 
 def parse(text: str, grammar: Grammar):
     """Text → AST; raises ParseError (with a student-facing message)."""
     s = normalize(text, grammar.number)
-    toks = _tokenize(s, grammar)
+    toks = tokenize(s, grammar)
     if not toks:
         raise ParseError("syntax", "The answer is empty.")
     p = _Parser(toks, grammar)
@@ -182,9 +36,6 @@ def parse(text: str, grammar: Grammar):
         raise ParseError("syntax", f"Unexpected `{toks[p.i][1]}`: check brackets and operators.")
     _check_sizes(node)
     return node
-
-
-_PRIME = {"relu": "step", "exp": "exp"}
 
 
 class _Parser:
