@@ -4,6 +4,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizlib.bank import check_banks, find_question, load_banks, read_catalogues
 from quizlib.errors import BankError
@@ -301,3 +303,27 @@ def test_answer_checks_through_quizlib_answers(tmp_path):
     assert line_of(text, "- `3*x`") not in warned and line_of(text, "- `3*x`") not in by_line
     (bank,) = load_banks(tmp_path)
     assert bank.questions == ()
+
+
+def test_unreadable_file_is_a_problem_not_an_exception(tmp_path):
+    (tmp_path / "bin.md").write_bytes(b"---\ntitle: \xff\xfe\n---\n")
+    write(tmp_path, "good.md", GOOD)
+    banks = load_banks(tmp_path)
+    assert [b.id for b in banks] == ["bin", "good"]
+    assert "cannot read the file" in banks[0].problems[0].message and banks[1].ok
+
+
+LINES = ["---", "title: T", "## q: T", "## bad id!: T", "### Prompt", "### Part a: A", "#### Choices",
+         "### Variables", "- m: 1, 2", "- [x] yes", "- [ ] no", "- [2] item", "- `x`: fb", "kind: expr",
+         "kind: choice", "kind: derivation", "points: 1", "points: 0", "answer: x", "symbols: x",
+         "{{m}}", "{{ 1/(m-1) }}", "```", "text", "", "### Rubric", "### Solution", "tolerance: 1%"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(LINES), max_size=30))
+def test_any_arrangement_of_bank_lines_loads_without_raising(tmp_path, lines):
+    write(tmp_path, "fuzz.md", "\n".join(lines))
+    (bank,) = load_banks(tmp_path)
+    for p in bank.problems:
+        assert p.line >= 1 and p.severity in ("error", "warning") and p.message
+    assert len({q.id for q in bank.questions}) == len(bank.questions)
