@@ -153,6 +153,8 @@ class MLP:
                 raise ConfigError(f"a label is out of range: softmax labels must be in [0, {K - 1}]")
             return y
         t = np.asarray(y, dtype=float).reshape(len(y), -1) if y.ndim == 1 and K == 1 else np.asarray(y, float)
+        if t.shape != (len(y), K):
+            raise ConfigError(f"targets must be (N, {K}) for {K} {self.output} output(s), got shape {y.shape}")
         if self.output == "sigmoid":
             if t.min() < 0 or t.max() > 1:
                 raise ConfigError("sigmoid targets must be in [0, 1]")

@@ -256,6 +256,8 @@ def test_bad_data():
         mlp.loss_and_grads(X, [0, 1, 1])
     with pytest.raises(errors.ConfigError, match="linear"):
         nn.MLP([3, 2], output="linear").loss_and_grads(X, np.zeros((2, 2)), label_smoothing=0.1)
+    with pytest.raises(errors.ConfigError, match="targets must be"):
+        nn.MLP([3, 2], output="sigmoid").loss_and_grads(X, [0, 1])  # (N,) for two outputs
     with pytest.raises(errors.ConfigError, match="sigmoid targets"):
         nn.MLP([3, 1], output="sigmoid").loss_and_grads(X, [0, 2])
 
