@@ -31,7 +31,8 @@ BUILTIN = [  # (expected, right, wrong, kind, symbols)
     ("sigma(z)*(1 - sigma(z))", r"\frac{e^{-z}}{(1+e^{-z})^2}", "sigma(z)(1-z)", "expr", ["z"]),
     ("x*(sigma(z) - y)", "x(σ(z)-y)", "σ(z)-y", "expr", ["x", "y", "z"]),
     ("1 - tanh(z)^2", "1 - tanh^2(z)", "1 + tanh(z)^2", "expr", ["z"]),
-    ("w*(1 - eta*lam/n) - eta*d", "w(1-ηλ/n) - ηd", "w(1-ηλ) - ηd", "expr", ["w", "d", "eta > 0", "lam > 0", "n > 0"]),
+    ("w*(1 - eta*lam/n) - eta*d", "w(1-ηλ/n) - ηd", "w(1-ηλ) - ηd", "expr",
+     ["w", "d", "eta > 0", "lam > 0", "n > 0"]),
     ("1/(1 - p)", r"\frac{1}{1-p}", "1/p", "expr", ["p in (0, 1)"]),
     ("log(a1/a2)", "ln(a1) - ln(a2)", "log(a2/a1)", "expr", ["a1 in (0, 1)", "a2 in (0, 1)"]),
     ("sqrt(6/(m + n))", "√(6/(m+n))", "sqrt(2/(m+n))", "expr", ["m > 0", "n > 0"]),
@@ -138,7 +139,8 @@ def main() -> None:
             dt = time.perf_counter() - t0
             if dt > worst:
                 worst, worst_text = dt, f"{kind}: {text[:40]!r}"
-    print(f"hostile inputs ({len(HOSTILE)} × 3 kinds): worst {worst * 1000:.0f} ms ({worst_text}); limit 2000 ms")
+    print(f"hostile inputs ({len(HOSTILE)} × 3 kinds): worst {worst * 1000:.0f} ms ({worst_text}); "
+          "limit 2000 ms")
 
 
 if __name__ == "__main__":

@@ -261,7 +261,7 @@ def _grade_expr(ctx, exp_ast, ast, wrong_answers, t0, timeout):
         worst = max(rels)
         if worst <= EXPR_RTOL:
             verdict = "equal"
-        elif all(r <= 1e-3 for r in rels) or sum(r > EXPR_RTOL for r in rels) < len(rels) / 2 and worst <= 1e-3:
+        elif worst <= 1e-3:
             verdict = None  # at the edge of float precision: let exact arithmetic decide
         else:
             verdict = "different"

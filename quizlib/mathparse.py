@@ -130,8 +130,8 @@ class _Parser:
             if self.g.matrix and self.take("'"):
                 node = ("T", node)
             elif self.g.matrix and self.peek() == ("op", "^") and "T" not in self.g.symbols and (
-                    self.peek(1) == ("name", "T") or self.peek(1) == ("op", "(") and self.peek(2) == ("name", "T")
-                    and self.peek(3) == ("op", ")")):
+                    self.peek(1) == ("name", "T")
+                    or self.peek(1) == ("op", "(") and self.peek(2) == ("name", "T") and self.peek(3) == ("op", ")")):
                 self.i += 1
                 self._transpose_mark()
                 node = ("T", node)
@@ -165,9 +165,11 @@ class _Parser:
                 raise ParseError("syntax", "`T` means a transpose only right after `^`, as in `W1^T`.")
             return ("sym", v)
         if kind == "end":
-            raise ParseError("syntax", "The answer ends too early: something is missing after the last operator.")
+            raise ParseError("syntax", "The answer ends too early: something is missing after the last "
+                                       "operator.")
         if v == "'":
-            raise ParseError("syntax", "A prime `'` is read only after relu, sigma, tanh, exp or log (as in `sigma'(z)`).")
+            raise ParseError("syntax", "A prime `'` is read only after relu, sigma, tanh, exp or log "
+                                       "(as in `sigma'(z)`).")
         raise ParseError("syntax", f"Unexpected `{v}`: check brackets and operators.")
 
     def call(self, fname: str, d):

@@ -43,7 +43,8 @@ def test_latex_reads_like_plain(latex, same_as):
     assert parse(latex, G) == parse(same_as, G)
 
 
-@pytest.mark.parametrize("bad", [r"\import{os}", r"\frac{1}{", "{x", "x}", r"\infty", r"\frac", r"_x", "a_{}"])
+@pytest.mark.parametrize("bad", [r"\import{os}", r"\frac{1}{", "{x", "x}", r"\infty", r"\frac", r"_x",
+                                 "a_{}"])
 def test_refused(bad):
     with pytest.raises(LatexError):
         latex_to_plain(bad)

@@ -4,7 +4,8 @@ import pytest
 from quizlib.mathparse import MAX_LEN, Grammar, ParseError, parse
 from quizlib.mathsyms import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, parse_decls, resolve_alias
 
-G = Grammar(("o", "g", "x", "y", "z", "lam", "eta", "lr", "grad", "W1", "a1", "a2", "n"), dict(EXPR_FUNCTIONS))
+G = Grammar(("o", "g", "x", "y", "z", "lam", "eta", "lr", "grad", "W1", "a1", "a2", "n"),
+            dict(EXPR_FUNCTIONS))
 M = Grammar(("W1", "x", "b1", "h"), dict(MATRIX_FUNCTIONS), matrix=True)
 NUM = Grammar((), dict(EXPR_FUNCTIONS), number=True)
 
