@@ -81,6 +81,16 @@ def test_dropout_with_uniform_draws():
     assert y.mean() == pytest.approx(xv, rel=0.01)
 
 
+def test_kept_unit_value_by_applying_the_formula():
+    ref = answer(BANK, "ex2-dropout-kept-value")
+    for vals in variant_values(BANK, "ex2-dropout-kept-value"):
+        th, xv, u = vals["theta"], vals["x"], 0.93
+        y = 0.0 if u <= th else xv / (1 - th)  # the exam answer's dropout formula
+        assert value(ref, vals) == pytest.approx(y, rel=1e-12)
+        for wrong in wrong_answers(BANK, "ex2-dropout-kept-value"):
+            assert abs(value(wrong, vals) - y) / y > 0.02, (wrong, vals)
+
+
 def test_l2_step_and_weight_decay_match():
     a, g, eps, lam, d = R("a"), R("g"), sp.Symbol("eps", positive=True), sp.Symbol("lam", positive=True), R("d")
     grad = g + sp.diff(sp.Rational(1, 2) * lam * a**2, a)  # g stands for grad L(a)
