@@ -327,3 +327,29 @@ def test_any_arrangement_of_bank_lines_loads_without_raising(tmp_path, lines):
     for p in bank.problems:
         assert p.line >= 1 and p.severity in ("error", "warning") and p.message
     assert len({q.id for q in bank.questions}) == len(bank.questions)
+
+
+def test_a_crash_inside_the_checker_becomes_a_problem(tmp_path, monkeypatch):
+    answers = pytest.importorskip("quizlib.answers")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("checker bug")
+
+    monkeypatch.setattr(answers, "validate_reference", boom)
+    text = FRONT + QUESTION.replace("x\n\n###", "x \n\n###")  # new text: not served from the cache
+    problems = problems_of(tmp_path, text)
+    assert [(p.line, p.severity) for p in problems] == [(line_of(text, "answer: x"), "error")]
+    assert "the answer checker failed" in problems[0].message and "checker bug" in problems[0].message
+
+
+def test_loads_without_quizlib_answers(tmp_path, monkeypatch):
+    import sys
+
+    from quizlib import variants
+
+    monkeypatch.setitem(sys.modules, "quizlib.answers", None)  # import fails: checks are skipped
+    variants._evaluate_cached.cache_clear()
+    write(tmp_path, "good.md", GOOD)
+    (bank,) = load_banks(tmp_path)
+    assert bank.ok and bank.questions[3].prompt == "m = 100, n = 0.1, sum 100.1."
+    variants._evaluate_cached.cache_clear()
