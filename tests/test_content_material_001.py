@@ -98,6 +98,8 @@ def test_antiderivative_is_cross_entropy():
     # the slides' middle line has the wrong derivative (sign slip in dt)
     slide_line = parse(wrongs[0], "ay")
     assert not same(sp.diff(slide_line, a), integrand)
+    # with dt = -da/a^2 the same line has the opposite sign of its y-term, and then equals the key
+    assert same(-sp.log(1 - a) + y * sp.log((1 - a) / a), ref)
     for wrong in wrongs:
         assert not same(parse(wrong, "ay"), ref)
     del a_pos
