@@ -1,8 +1,11 @@
-"""Every question of every bank in content/ opens on the Practice page (via ?q=<id>) without an exception,
-shows its title, points and fully rendered prompt, and takes its own reference answer as right.
+"""Every question of every bank in content/ opens on the Practice page (via ?q=<id>) without an exception
+and shows its title, points and fully rendered prompt. The Lecture 3 exam questions and the first
+question of every other bank are also answered with their reference answers through the page (every
+question with QUIZ_ALL_ANSWERS=1; the checker's own tests cover every reference answer already).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,10 @@ from quizlib.bank import load_banks
 from quizlib.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = {q.id: q for b in load_banks(str(ROOT / "content")) for q in b.questions}
+BANKS = load_banks(str(ROOT / "content"))
+QUESTIONS = {q.id: q for b in BANKS for q in b.questions}
+ANSWERED = {q.id for b in BANKS for i, q in enumerate(b.questions)
+            if b.id == "lecture3_exam" or i == 0 or os.environ.get("QUIZ_ALL_ANSWERS") == "1"}
 
 
 def test_there_are_questions():
@@ -31,18 +37,20 @@ def test_question_renders_and_accepts_its_reference_answer(qid, monkeypatch, tmp
     assert any(f"{q.points:g} points" in c.value for c in at.caption)
     shown = "\n".join(m.value for m in at.markdown)
     assert "{{" not in shown, "a variant placeholder was left unrendered"
-    import os
-
+    if qid not in ANSWERED:
+        return
     variant = Store(os.environ["QUIZ_DB"]).get_variant("default", qid) or 0
     if q.n_variants > 1:
         from quizlib.variants import variant_of
 
         q = variant_of(q, variant)
-    for part in q.parts:
+    keys = []
+    for part in q.parts:  # fill in every part first, then submit them one by one
         key = f"practice:{qid}:{variant}:{part.id or '_'}"
         if part.kind == "derivation":
             assert at.button(key=f"{key}:shown:btn")
             continue
+        keys.append((part, key))
         if part.kind == "choice":
             right = [c.label for c in part.choices if c.correct]
             if sum(c.correct for c in part.choices) == 1:
@@ -52,9 +60,9 @@ def test_question_renders_and_accepts_its_reference_answer(qid, monkeypatch, tmp
                     at.checkbox(key=f"{key}:c{c.label}").set_value(c.correct)
         else:
             at.text_input(key=f"{key}:text").input(part.answer)
-        at.run()
+    for n, (part, key) in enumerate(keys, 1):
         at.button(key=f"{key}:submit").click().run()
         assert not at.exception, at.exception
         verdicts = "\n".join(s.value for s in at.success)
-        assert verdicts.count("Right") >= 1, f"part {part.id!r}: reference answer {part.answer!r} not accepted: " \
-                                             + "\n".join(e.value for e in [*at.error, *at.warning])
+        assert verdicts.count("Right —") == n, f"part {part.id!r}: reference answer {part.answer!r} not accepted: " \
+                                              + "\n".join(e.value for e in [*at.error, *at.warning])

@@ -135,6 +135,14 @@ def _names(part: Part) -> list[str]:
     return out
 
 
+@st.cache_data(show_spinner=False, max_entries=4096)
+def _preview(text: str, kind: str, symbols: tuple, let: tuple, functions: tuple):
+    """answers.preview, memoised: every rerun redraws every part's echo, the text rarely changes."""
+    from quizlib.answers import preview
+
+    return preview(text, kind, list(symbols), let=let, functions=functions)
+
+
 def _echo(part: Part, text: str) -> None:
     """Live preview: how the checker reads the text (never grades, never stores)."""
     if not text.strip():
@@ -144,9 +152,7 @@ def _echo(part: Part, text: str) -> None:
         with st.container(border=True):
             st.markdown(text)
         return
-    from quizlib.answers import preview
-
-    r = preview(text, part.kind, list(part.symbols), let=part.let, functions=part.functions)
+    r = _preview(text, part.kind, part.symbols, part.let, part.functions)
     if r.valid and r.latex:
         st.caption("Read as")
         st.latex(r.latex)
