@@ -7,8 +7,8 @@ fastest, so variant 0 takes every first value). Rendering replaces `{{name}}` an
 feedback) by the value to 4 significant figures, and writes the values into the
 answer strings in SymPy syntax (`sqrt(6/(m + n))` → `sqrt(6/(100 + 10))`), so a
 rendered question is checkable without knowing its variables. The unrendered
-templates are kept in a module-level registry keyed by question id (filled by the
-bank loader); a question missing there is re-read from its bank file.
+templates are kept in a module-level registry keyed by bank file and question id
+(filled by the bank loader); a question missing there is re-read from its bank file.
 """
 from __future__ import annotations
 
@@ -25,23 +25,26 @@ from .model import Choice, Part, Question, RubricItem, WrongAnswer
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-_TEMPLATES: dict[str, Question] = {}  # question id → unrendered question (from the loader)
+# (bank file, question id) → unrendered question, filled by the loader; keyed by file too, so
+# two content folders (a test's tmp_path and content/) cannot mix their templates
+_TEMPLATES: dict[tuple[str, str], Question] = {}
 
 
 def register_template(template: Question) -> None:
-    _TEMPLATES[template.id] = template
+    _TEMPLATES[(template.file, template.id)] = template
 
 
 def template_of(question: Question) -> Question:
     """The unrendered question behind `question` (itself if it has no variables)."""
-    if question.id in _TEMPLATES:
-        return _TEMPLATES[question.id]
+    key = (question.file, question.id)
+    if key in _TEMPLATES:
+        return _TEMPLATES[key]
     if question.variables and question.file and Path(question.file).is_file():
         from .bank import load_bank_file  # late: bank imports this module
 
         load_bank_file(question.file)  # registers its templates as a side effect
-        if question.id in _TEMPLATES:
-            return _TEMPLATES[question.id]
+        if key in _TEMPLATES:
+            return _TEMPLATES[key]
     return question
 
 

@@ -139,3 +139,14 @@ def test_pick_variant_is_seeded_and_in_range(bank):
     assert drawn == set(range(6))
     single = Question("s", "t", "", (Part("", "expr", 1, "x"),), "")
     assert pick_variant(single, rng) == 0 and variant_of(single, 3) == single
+
+
+def test_same_id_in_two_folders_keeps_its_own_template(tmp_path):
+    for name, values in (("one", "1, 2"), ("two", "5, 6")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "b.md").write_text(f"---\ntitle: B\n---\n\n## same-id: T\nkind: number\npoints: 1\n"
+                                     f"answer: 2*k\n\n### Variables\n- k: {values}\n\n### Prompt\nk = {{{{k}}}}\n")
+    q1 = load_banks(tmp_path / "one")[0].questions[0]
+    q2 = load_banks(tmp_path / "two")[0].questions[0]
+    assert variant_of(q1, 1).prompt == "k = 2" and variant_of(q2, 1).prompt == "k = 6"
