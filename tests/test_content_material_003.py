@@ -196,3 +196,13 @@ def test_running_variance_rule_matches_reference_implementation():
         for wrong in wrong_answers(BANK, "l2n-bn-running-rule"):
             assert value(wrong, vals) != pytest.approx(bn.running_var, rel=1e-3)
 
+
+
+def test_shifted_logsumexp_is_between_zero_and_log_c():
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        z = rng.normal(scale=50, size=7)
+        lse = np.log(np.sum(np.exp(z - z.max())))
+        assert 0.0 <= lse <= np.log(7) + 1e-12
+        logp = z - z.max() - lse
+        assert np.allclose(np.exp(logp), softmax(z)) and np.all(np.isfinite(logp))
