@@ -21,14 +21,11 @@ with ui.lab_errors():
 st.latex(rf"\begin{{gathered}}\mu=\tfrac1B\textstyle\sum_i z_i,\quad \sigma^2=\tfrac1B\sum_i(z_i-\mu)^2,\quad"
          rf"\hat z=\frac{{z-\mu}}{{\sqrt{{\sigma^2+\varepsilon}}}},\quad y=\gamma\hat z+\beta\\"
          rf"\text{{running}}\leftarrow(1-m)\,\text{{running}}+m\,\text{{batch}}=(1-{mom:g})\,\text{{running}}"
-         rf"+{mom:g}\,\text{{batch}},\qquad \text{{var uses }}\sigma^2\cdot\tfrac{{B}}{{B-1}}=\sigma^2\cdot"
-         rf"\tfrac{{{B}}}{{{B - 1}}}\end{{gathered}}")
-c = st.columns(2)
-with c[0]:
-    ui.show(ui.wide_lines(stats, "step", ["batch_mean", "running_mean", "true_mean"], title="mean"))
-with c[1]:
-    ui.show(ui.wide_lines(stats, "step", ["running_var", "running_var_no_correction", "true_var"],
-                          title="variance: with and without B/(B−1)"))
+         rf"+{mom:g}\,\text{{batch}}\\ \text{{the running variance takes }}\sigma^2\cdot\tfrac{{B}}{{B-1}}"
+         rf"=\sigma^2\cdot\tfrac{{{B}}}{{{B - 1}}}\end{{gathered}}")
+ui.show(ui.wide_lines(stats, "step", ["batch_mean", "running_mean", "true_mean"], title="mean", height=260))
+ui.show(ui.wide_lines(stats, "step", ["running_var", "running_var_no_correction", "true_var"], height=260,
+                      title="variance: with and without B/(B−1)"))
 tail = stats.tail(max(1, steps // 2))
 st.markdown(f"Average over the last {len(tail)} batches: running variance **{tail.running_var.mean():.3f}** with the "
             f"correction, **{tail.running_var_no_correction.mean():.3f}** without, true **{s.std ** 2:g}**.")

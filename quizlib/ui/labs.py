@@ -170,12 +170,13 @@ def wide_lines(df: pd.DataFrame, x: str, columns: list[str], *, names: dict | No
     return out.properties(title=title) if title else out
 
 
-def runs_lines(df: pd.DataFrame, y: str, *, color: str, dash: str, height=200, log_y=False):
+def runs_lines(df: pd.DataFrame, y: str, *, color: str, dash: str, height=280, log_y=False):
     """One quantity of a long frame against step: colour for one factor, dash for the other."""
+    bottom = alt.Legend(orient="bottom", direction="vertical")
     return alt.Chart(df).mark_line().encode(
         x="step:Q", y=alt.Y(f"{y}:Q", scale=alt.Scale(type="symlog") if log_y else alt.Undefined),
-        color=alt.Color(f"{color}:N", title=None, scale=PALETTE),
-        strokeDash=alt.StrokeDash(f"{dash}:N", title=None),
+        color=alt.Color(f"{color}:N", title=None, scale=PALETTE, legend=bottom),
+        strokeDash=alt.StrokeDash(f"{dash}:N", title=None, legend=bottom),
         tooltip=["step", color, dash, alt.Tooltip(f"{y}:Q", format=".4g")]).properties(height=height, title=y)
 
 
