@@ -83,6 +83,8 @@ def _cached(kind: str, symbols: tuple, let: tuple, functions: tuple) -> Context:
     else:
         funcs = dict(EXPR_FUNCTIONS)
     names = [d.name for d in decls]
+    # a declared symbol wins over a function of the same name (a bank may call a std. dev. `sigma`)
+    funcs = {k: v for k, v in funcs.items() if k not in names}
     lets: list[tuple[str, tuple]] = []
     for text in _split_lets(let):
         if "=" not in text:

@@ -68,8 +68,11 @@ def normalize(text: str, number: bool = False) -> str:
             raise ParseError("syntax", str(exc)) from None
     if "=" in s:  # "dL/do = 2(o-g)": read what follows the last "="
         s = s.rsplit("=", 1)[1]
-    if number and "(" not in s:
-        s = re.sub(r"(?<=\d),(?=\d)", ".", s)  # decimal comma: 0,25
+    s = s.strip().removesuffix(".").lstrip("≈~").strip()  # "≈ 0.234", "2(o-g)." as in a sentence
+    if number:
+        s = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", s)  # thousands separated by a space: 1 000
+        if "(" not in s:
+            s = re.sub(r"(?<=\d),(?=\d)", ".", s)  # decimal comma: 0,25
     return s
 
 

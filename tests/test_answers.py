@@ -16,6 +16,7 @@ WD = ["w", "d", "eta > 0", "lam > 0", "n > 0"]
     ("2*(o - g)", "2 · (o − g)", OG),
     ("2*(o - g)", r"2 \cdot \left(o - g\right)", OG),
     ("2*(o - g)", "dL/do = 2(o-g)", OG),
+    ("2*(o - g)", "2(o-g).", OG),
     ("x*(sigma(z) - y)", "x(σ(z)-y)", ["x", "y", "z"]),
     ("x*(sigma(z) - y)", r"x\left(\sigma(z) - y\right)", ["x", "y", "z"]),
     ("x*(sigma(z) - y)", "x*(1/(1+exp(-z)) - y)", ["x", "y", "z"]),
@@ -99,6 +100,11 @@ def test_unknown_name_message():
     assert r.message == "`q` is not a symbol of this question; you may use o, g."
 
 
+def test_declared_symbol_shadows_a_function():
+    assert check("sigma^2", "σ²", symbols=["sigma > 0"]).correct
+    assert check("sigma(z)", "σ(z)", symbols=["z"]).correct
+
+
 def test_domain_matters():
     # sqrt(x^2) = x only for x > 0
     assert check("sqrt(x^2)", "x", symbols=["x > 0"]).correct
@@ -130,6 +136,10 @@ def test_sympy_names_are_ours():
     ("log(10)", "ln(10)", True),
     ("2", "2.01", True),
     ("2", "2.02", False),
+    ("0.234", "≈ 0.234", True),
+    ("1000", "1 000", True),
+    ("12500", "12 500", True),
+    ("0.5", "0.5.", True),
 ])
 def test_numbers(expected, given, ok):
     r = check(expected, given, kind="number")
