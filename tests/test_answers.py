@@ -213,3 +213,32 @@ def test_evaluate_number():
         evaluate_number("q + 1", {"p": 1})
     with pytest.raises(ValueError):
         evaluate_number("log(-1)", {})
+
+
+# -- properties: any formula equals itself in another spelling, and differs from its double -------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LEAF = st.sampled_from(["o", "g", "x", "2", "3", "0.5", "eta"])
+
+
+def _formula(leaf):
+    return st.recursive(leaf, lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(st.sampled_from(["exp", "sigma", "tanh", "sqrt", "log"]), inner).map(
+            lambda t: f"{t[0]}({t[1]})"),
+        inner.map(lambda a: f"({a})^2")), max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(f=_formula(_LEAF))
+def test_property_formula_equals_its_respelling(f):
+    syms = ["o in (0, 1)", "g in (0, 1)", "x > 0", "eta > 0"]
+    respelt = f.replace("*", "·").replace("eta", "η").replace("sigma", "σ").replace("^2", "²")
+    r = check(f, respelt, symbols=syms)
+    assert r.valid
+    # only a formula without any finite value (e.g. log(3 - 3)) cannot be confirmed
+    assert r.correct or "could not be shown" in r.message, (f, r)
+    if r.correct:
+        doubled = check(f, f"2*({respelt})", symbols=syms)
+        assert not doubled.correct or doubled.error == "timeout" or check(f, "0", symbols=syms).correct
