@@ -20,11 +20,11 @@ if query.strip():
     for hit in hits:
         q = hit.question
         with st.container(border=True):
-            cols = st.columns([5, 1])
+            cols = st.columns([4, 1.4])
             study.question_link(q, cols[0])
             cols[0].caption(f"`{q.id}` · {titles.get(q.bank, q.bank)} · {q.points:g} points · "
                             f"topics: {', '.join(q.topics) or '—'} · found in: {', '.join(hit.fields)}")
-            label = "★ Bookmarked" if q.id in marked else "☆ Review later"
+            label = "★ Bookmarked" if q.id in marked else "☆ Bookmark"
             if cols[1].button(label, key=f"mark:{q.id}"):
                 progress.toggle_bookmark(ctx.store, ctx.profile, q.id, study.now())
                 st.rerun()
@@ -34,5 +34,5 @@ else:
 
 st.subheader("Bookmarked for later")
 study.link_list(ctx.banks, [b.question_id for b in progress.bookmarks(ctx.store, ctx.profile)],
-                "No bookmarks yet: press “Review later” on a result.", "unmark",
+                "No bookmarks yet: press “☆ Bookmark” on a result to review it later.", "unmark",
                 on_remove=lambda qid: ctx.store.remove_bookmark(ctx.profile, qid))

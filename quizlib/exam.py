@@ -198,7 +198,8 @@ def grade_question(qid: str, variant: int, q: Question | None, given: dict, grad
     for part in q.parts:
         text = str(given.get(answer_key(qid, part.id), "")).strip()
         row = {"part_id": part.id, "title": part.title, "kind": part.kind, "prompt": part.prompt,
-               "given": text, "reference": _reference(part), "solution": part.solution, "message": "",
+               "given": text, "reference": _reference(part), "reference_latex": _latex(part, part.answer),
+               "solution": part.solution, "message": "",
                "max": float(part.points), "score": 0.0,
                "rubric": [[r.text, float(r.points)] for r in part.rubric], "ticked": []}
         if part.kind == "derivation":
@@ -215,6 +216,18 @@ def grade_question(qid: str, variant: int, q: Question | None, given: dict, grad
     return {"question_id": qid, "variant": variant, "title": q.title, "prompt": q.prompt, "solution": q.solution,
             "bank": q.bank, "topics": list(q.topics), "parts": parts,
             "score": sum(p["score"] for p in parts), "points": float(q.points)}
+
+
+def _latex(part: Part, text: str) -> str:
+    """How the checker reads a reference answer, as LaTeX ("" if it cannot say)."""
+    if part.kind not in ("expr", "number", "matrix") or not text:
+        return ""
+    try:
+        from quizlib.answers import preview
+        r = preview(text, part.kind, list(part.symbols), let=part.let, functions=part.functions)
+    except Exception:  # noqa: BLE001 - a report must never fail for want of pretty maths
+        return ""
+    return r.latex if r.valid else ""
 
 
 def _reference(part: Part) -> str:

@@ -152,3 +152,17 @@ def test_exams_are_per_profile():
     exam.start(store, "ana", banks(), exam.ExamSettings(n_questions=1, seed=0), T0)
     assert exam.current(store, "ben") is None and exam.history(store, "ben") == []
     assert progress.due_count(store, "ana", T0) == 0
+
+
+def test_report_item_with_the_real_checker():
+    pytest.importorskip("quizlib.answers")
+    question = banks()[0].questions[0]  # expr, answer 2*(o - g), symbols o, g
+    key = exam.answer_key(question.id, "")
+    right = exam.grade_question(question.id, 0, question, {key: "2(o-g)"}, exam.default_grader())
+    wrong = exam.grade_question(question.id, 0, question, {key: "2*(g - o)"}, exam.default_grader())
+    unreadable = exam.grade_question(question.id, 0, question, {key: "2*(o-"}, exam.default_grader())
+    assert right["parts"][0]["verdict"] == "correct" and right["score"] == 2
+    assert wrong["parts"][0]["verdict"] == "wrong" and wrong["score"] == 0
+    assert unreadable["parts"][0]["verdict"] == "invalid"
+    p = right["parts"][0]
+    assert "o" in p["reference_latex"] and "g" in p["reference_latex"] and p["latex"]

@@ -112,11 +112,16 @@ def render_item(item: dict, key: str, on_self_grade: Callable[[str, list[int]], 
                 with st.container(border=True):
                     st.markdown(p["given"])
         elif p["given"]:
-            st.markdown(f"Your answer: `{p['given']}`")
+            read = f" — read as ${p['latex']}$" if p.get("latex") else ""
+            st.markdown(f"Your answer: `{p['given']}`{read}")
         if p.get("message"):
             st.markdown(p["message"])
-        if p["reference"]:
-            st.markdown(f"Model answer: `{p['reference']}`" if p["kind"] != "choice" else f"Model answer: {p['reference']}")
+        if p["kind"] == "choice":
+            st.markdown(f"Model answer: {p['reference']}")
+        elif p.get("reference_latex"):
+            st.markdown(f"Model answer: ${p['reference_latex']}$ (typed as `{p['reference']}`)")
+        elif p["reference"]:
+            st.markdown(f"Model answer: `{p['reference']}`")
         if p.get("solution"):
             st.markdown(p["solution"])
         if p["kind"] == "derivation" and p["rubric"] and on_self_grade is not None:
