@@ -53,7 +53,9 @@ def _worker_main(conn) -> None:  # pragma: no cover - runs in the child
 
 def _start() -> bool:
     try:
-        ctx = mp.get_context("forkserver")
+        # forkserver: a clean, SymPy-preloaded parent (never fork a threaded Streamlit server);
+        # spawn where forkserver does not exist (Windows)
+        ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
         try:
             ctx.set_forkserver_preload(["sympy", "quizlib.mathsympy"])
         except Exception:  # noqa: BLE001 - preload is an optimisation only

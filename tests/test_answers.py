@@ -242,3 +242,11 @@ def test_property_formula_equals_its_respelling(f):
     if r.correct:
         doubled = check(f, f"2*({respelt})", symbols=syms)
         assert not doubled.correct or doubled.error == "timeout" or check(f, "0", symbols=syms).correct
+
+
+def test_let_in_scalar_answers():
+    let = ("s = sigma(z)",)
+    assert check("s*(1 - s)", "σ(z)(1-σ(z))", symbols=["z"], let=let).correct
+    assert check("sigma(z)*(1 - sigma(z))", "s(1-s)", symbols=["z"], let=let).correct
+    r = check("s*(1 - s)", "s(1+s)", symbols=["z"], let=let)
+    assert r.valid and not r.correct
