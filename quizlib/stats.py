@@ -1,7 +1,7 @@
 """Where a student stands: the stored attempts as a pandas table, and the summaries the dashboard draws.
 
 One row per attempt, joined with its question's bank, source, title and topics from the
-banks (an attempt at a question no longer in the banks keeps "?" there). Accuracy is the
+banks (an attempt at a question no longer in the banks shows "(removed)" there). Accuracy is the
 share of attempts judged right; points are earned over possible. A question's weakness
 is its accuracy over its last `RECENT` attempts, so a question once failed and since
 mastered stops being "weak".
@@ -17,16 +17,18 @@ from quizlib.model import Bank
 from quizlib.store import Store
 
 RECENT = 3  # attempts that decide whether a question is weak now
+REMOVED = "(removed)"  # bank and source of an attempt whose question is no longer in the banks
 COLUMNS = ["question_id", "part_id", "bank", "source", "title", "topics", "correct", "score", "max_score",
            "created_at", "mode", "variant"]
 
 
 def attempts_frame(store: Store, profile: str, banks: Sequence[Bank], bank: str | None = None) -> pd.DataFrame:
     """The profile's attempts with question metadata; only those of `bank` if given."""
-    meta = {q.id: (b.id, q.source or "?", q.title, list(q.topics) or ["(none)"]) for b in banks for q in b.questions}
+    meta = {q.id: (b.id, q.source or "(no source)", q.title, list(q.topics) or ["(no topic)"])
+            for b in banks for q in b.questions}
     rows = []
     for a in store.attempts(profile):
-        b, source, title, topics = meta.get(a.question_id, ("?", "?", a.question_id, ["(none)"]))
+        b, source, title, topics = meta.get(a.question_id, (REMOVED, REMOVED, a.question_id, ["(no topic)"]))
         rows.append((a.question_id, a.part_id, b, source, title, topics, a.correct, a.score, a.max_score,
                      a.created_at, a.mode, a.variant))
     df = pd.DataFrame(rows, columns=COLUMNS)

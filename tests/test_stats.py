@@ -32,7 +32,7 @@ def test_frame_and_bank_filter():
     fill(store)
     df = stats.attempts_frame(store, "ana", banks())
     assert len(df) == 7 and list(df.columns) == stats.COLUMNS
-    assert df.loc[df.question_id == "gone", "bank"].item() == "?"
+    assert df.loc[df.question_id == "gone", "bank"].item() == "(removed)"
     assert set(stats.attempts_frame(store, "ana", banks(), bank="l2").question_id) == {"l2-a", "l2-b"}
     assert len(stats.attempts_frame(store, "ben", banks())) == 1
 
@@ -46,7 +46,7 @@ def test_by_topic_and_source():
     assert t.loc["mse", "points"] == 4 and t.loc["mse", "possible"] == 6
     assert t.loc["dropout", "accuracy"] == pytest.approx(1 / 3) and t.loc["dropout", "share"] == pytest.approx(3 / 7)
     s = stats.by_source(df).set_index("source")
-    assert s.loc["l1.txt", "attempts"] == 3 and s.loc["?", "attempts"] == 1
+    assert s.loc["l1.txt", "attempts"] == 3 and s.loc["(removed)", "attempts"] == 1
     assert stats.totals(df) == {"attempts": 7, "questions": 5, "accuracy": pytest.approx(4 / 7),
                                 "points": 8.0, "possible": 14.0}
 

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 PCT = alt.Axis(format="%")
+ROW = 24  # pixels per topic/source row, so the accuracy and points charts line up
 
 
 def accuracy_by(table: pd.DataFrame, field: str, title: str) -> alt.Chart:
@@ -18,7 +19,7 @@ def accuracy_by(table: pd.DataFrame, field: str, title: str) -> alt.Chart:
         y=alt.Y(f"{field}:N", sort="x", title=None),
         color=alt.Color("accuracy:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]), legend=None),
         tooltip=[f"{field}:N", "attempts:Q", alt.Tooltip("accuracy:Q", format=".0%"), "points:Q", "possible:Q"],
-    )
+    ).properties(height=alt.Step(ROW))
 
 
 def points_by(table: pd.DataFrame, field: str, title: str) -> alt.Chart:
@@ -27,7 +28,7 @@ def points_by(table: pd.DataFrame, field: str, title: str) -> alt.Chart:
     return alt.Chart(long, title=title).mark_bar().encode(
         x=alt.X("value:Q", title="points"), y=alt.Y(f"{field}:N", title=None),
         yOffset="kind:N", color=alt.Color("kind:N", title=None), tooltip=[f"{field}:N", "kind:N", "value:Q"],
-    )
+    ).properties(height=alt.Step(ROW // 2))
 
 
 def over_time(table: pd.DataFrame) -> alt.LayerChart:
