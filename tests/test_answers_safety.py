@@ -26,6 +26,16 @@ class Tripwire(Exception):
     pass
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _warm_worker():
+    """Start the SymPy worker once up front: its start-up (importing SymPy, seconds on a slow
+    machine) happens once per process and is not part of any check's time limit."""
+    from quizlib import sandbox
+
+    one = ("num", "1")
+    assert sandbox.call("quizlib.mathsympy:symbolic_equal", (one, one, (), (), ()), 60) == ("ok", "equal")
+
+
 @contextmanager
 def tripwired(calls: list):
     """While active, every road from a string to Python code raises and is recorded in `calls`."""
