@@ -12,6 +12,8 @@ parser; nothing a student types reaches eval/exec/sympify/parse_expr), then deci
 - choice: the sets of labels.
 A wrong answer is compared with the bank's listed wrong answers (their own feedback), then checked
 for a sign or constant-factor mistake. `.latex` always echoes how the input was read.
+`functions` restricts nothing for scalar kinds (all of `mathsyms.EXPR_FUNCTIONS` are allowed); for
+matrix answers it may only name functions the matrix checker knows.
 """
 from __future__ import annotations
 

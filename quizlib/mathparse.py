@@ -1,10 +1,10 @@
 """Read a typed formula through a whitelist into a small AST of tuples; no eval, no sympify.
 
-Pipeline: unicode signs and Greek letters → ASCII (`−`→`-`, `·`→`*`, `²`→`^2`, `λ`→`lambda`);
-LaTeX (if any) → plain via `latex_input`; a tokenizer that knows only numbers, names, operators and
-brackets; names split greedily (longest first) against what the question declares (`lrgrad` →
-`lr`, `grad` if both are symbols; `2x`, `x(σ(z)-y)` are products when `x` is not a function); then a
-recursive-descent parser with implicit multiplication. Nodes are plain tuples (picklable, so the
+`quizlib.mathlex` turns the text into whitelisted tokens (unicode and LaTeX normalised, names split
+greedily against what the question declares); this module is the recursive-descent parser on top,
+with implicit multiplication (`2x`, `2(o-g)`, and `x(σ(z)-y)` when `x` is not a function),
+`^`/`**` (right-associative), `tanh^2(z)`, `sigma'(z)`/`relu'(a)`, and in matrix answers the
+transposes `^T` and `'`. Nodes are plain tuples (picklable, so the
 sandbox worker can take them): ("num", "0.5"), ("sym", name), ("const", "e"|"pi"),
 ("call", fname, (args…)), ("neg", a), ("add"|"sub"|"mul"|"div"|"pow"|"had", a, b), ("T", a).
 Everything a student may get wrong is a ParseError with a `code` from CheckResult.error.
