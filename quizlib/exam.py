@@ -91,8 +91,18 @@ def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator
     return out
 
 
-def start(store: Store, profile: str, banks: Sequence[Bank], settings: ExamSettings, now: datetime) -> ExamRecord:
-    """Draw and store a new exam; its deadline is fixed now."""
+def start(store: Store, profile: str, banks: Sequence[Bank], settings: ExamSettings, now: datetime,
+          grade: Grader | None = None) -> ExamRecord:
+    """Draw and store a new exam; its deadline is fixed now.
+
+    One exam at a time: if one is still running (a double click, a second tab) that one is
+    returned; one whose time is up is graded with its saved answers first.
+    """
+    running = current(store, profile)
+    if running is not None:
+        if not is_over(running, now):
+            return running
+        submit(store, running, banks, None, now, grade)
     seed = settings.seed if settings.seed is not None else secrets.randbits(32)
     drawn = draw(banks, settings, np.random.default_rng(seed))
     deadline = now + timedelta(minutes=settings.minutes)

@@ -166,3 +166,14 @@ def test_report_item_with_the_real_checker():
     assert unreadable["parts"][0]["verdict"] == "invalid"
     p = right["parts"][0]
     assert "o" in p["reference_latex"] and "g" in p["reference_latex"] and p["latex"]
+
+
+def test_one_exam_at_a_time():
+    store = Store()
+    first = exam.start(store, "ana", banks(), exam.ExamSettings(n_questions=2, minutes=10, seed=1), T0)
+    again = exam.start(store, "ana", banks(), exam.ExamSettings(n_questions=5, seed=2), T0 + timedelta(minutes=1))
+    assert again.id == first.id and len(store.exams("ana")) == 1  # a double click or a second tab
+    later = exam.start(store, "ana", banks(), exam.ExamSettings(n_questions=1, seed=3), T0 + timedelta(minutes=30),
+                       grade=fake_grade)
+    assert later.id != first.id and store.get_exam(first.id).finished  # the expired one was graded first
+    assert exam.current(store, "ana").id == later.id
