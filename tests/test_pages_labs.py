@@ -59,7 +59,7 @@ def test_dropout_p_one_is_an_error_not_a_traceback():
 def test_dropout_numbers_on_screen():
     at = app("lab_dropout", p="0.75")
     assert at.number_input(key="d_p").value == 0.75
-    assert any("1/(1−p)" not in lx.value and "0.25" in lx.value for lx in at.latex)
+    assert any("Bernoulli}(0.25)" in lx.value and r"=4\,m_i x_i" in lx.value for lx in at.latex)  # 1/(1−p) = 4
     broken = next(m for m in at.metric if "broken" in m.label)
     assert float(broken.value) == pytest.approx(4.0, rel=0.1)
 

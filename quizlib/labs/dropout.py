@@ -86,12 +86,12 @@ class MaskDemo:
                  "x": float(self.x[i])} for i in range(min(units, len(self.x))) for t in ts]
 
     def arm_rows(self) -> list[dict]:
-        """Per arm and unit: the mean train output and the inference output (a grouped bar chart)."""
+        """Per arm and unit: the mean train output over the masks and the inference output (grouped bars)."""
         rows = []
         for arm in ARMS:
             mean = self.train[arm].mean(axis=0)
             for i in range(len(self.x)):
-                rows.append({"arm": arm, "unit": i + 1, "mode": "train (mean over masks)", "value": float(mean[i])})
+                rows.append({"arm": arm, "unit": i + 1, "mode": "train mean", "value": float(mean[i])})
                 rows.append({"arm": arm, "unit": i + 1, "mode": "inference", "value": float(self.inference[arm][i])})
         return rows
 
@@ -130,7 +130,7 @@ def arms_latex(p: float) -> str:
             rf"&\text{{scale at inference:}} && \mathbb{{E}}[y_\text{{train}}]=(1-p)\,x={q:.2f}\,x, "
             rf"&& y_\text{{inf}}=(1-p)\,x={q:.2f}\,x\\"
             rf"&\text{{broken:}} && \mathbb{{E}}[y_\text{{train}}]={q:.2f}\,x, && y_\text{{inf}}=x"
-            rf"=\tfrac{{1}}{{1-p}}\,\mathbb{{E}}[y_\text{{train}}]={1 / q:.3g}\,\mathbb{{E}}[y_\text{{train}}]"
+            rf"={1 / q:.3g}\,\mathbb{{E}}[y_\text{{train}}]"
             r"\end{aligned}")
 
 

@@ -136,8 +136,7 @@ def line_chart(rows, x: str, y: str, color: str | None = None, *, log_y=False, h
     enc = {"x": f"{x}:Q", "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log") if log_y else alt.Undefined),
            "tooltip": [c for c in (x, y, color) if c]}
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE,
-                                 legend=alt.Legend(orient="bottom", columns=2))
+        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE)
     ch = alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(**enc).properties(height=height)
     return ch.properties(title=title) if title else ch
 
