@@ -22,8 +22,30 @@ def mlp_question():
     return next(q for q in LECTURE3.questions if q.is_multi and sum(p.kind == "matrix" for p in q.parts) >= 2)
 
 
-def answer_box(page, n: int = 0):
-    return page.get_by_label(re.compile("^Your answer")).nth(n)
+def css_key(qid: str, part: str, name: str, variant: int = 0) -> str:
+    """The class Streamlit puts on a keyed widget (`st-key-` + key, other characters as `-`)."""
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", f"practice:{qid}:{variant}:{part or '_'}:{name}")
+
+
+def answer_box(page, qid: str, part: str):
+    return page.locator(f"{css_key(qid, part, 'text')} input")
+
+
+def submit(page, qid: str, part: str) -> None:
+    page.locator(f"{css_key(qid, part, 'submit')} button").click()
+
+
+def open_question(page, qid: str, title: str) -> None:
+    # Streamlit runs a first visit to a sub-page of a folder named pages/ in its old multipage mode
+    # (without app.py) until some session has run app.py's st.navigation; so open the root first.
+    page.goto(page.app_url)
+    page.get_by_text("Profile").first.wait_for()
+    page.goto(f"{page.app_url}/practice?q={qid}")
+    page.get_by_text(title).first.wait_for()
+    page.get_by_text("Profile").first.wait_for()  # the shared sidebar is there: app.py ran
+    if page.get_by_text("Page not found").count():
+        pytest.fail("/practice is not a page of app.py: a page with default=True is served only at / "
+                    "(st.Page url_path is ignored for it), so deep links practice?q=<id> show 'Page not found'")
 
 
 def type_and_see_echo(page, box, text: str, echoes: int = 1) -> None:
@@ -41,20 +63,19 @@ def count_at_least(page, text: str, n: int) -> None:
 def test_expr_question_with_caret_and_implicit_product(page):
     q = next(x for x in LECTURE3.questions if x.id == "l3-mse")
     assert [p.id for p in q.parts] == ["loss", "grad"] and all(p.kind == "expr" for p in q.parts)
-    page.goto(f"{page.app_url}/practice?q={q.id}")
-    page.get_by_text(q.title).first.wait_for()
-    loss, grad = answer_box(page, 0), answer_box(page, 1)
+    open_question(page, q.id, q.title)
+    loss, grad = answer_box(page, q.id, "loss"), answer_box(page, q.id, "grad")
     type_and_see_echo(page, loss, "o^2 - 2og + g^2")  # `^` and the implicit product `2og` = 2·o·g
     assert page.locator(".katex").count() >= 1  # the echo is typeset maths
-    page.get_by_role("button", name="Submit").nth(0).click()
+    submit(page, q.id, "loss")
     page.get_by_text(re.compile("Right — 2 / 2")).first.wait_for()
     type_and_see_echo(page, grad, "(o-g)")
-    page.get_by_role("button", name="Submit").nth(1).click()
+    submit(page, q.id, "grad")
     page.get_by_text(re.compile("Not right — 0 / 3")).first.wait_for()
     assert grad.input_value() == "(o-g)"  # the text stays
     grad.fill("2(o - g)")
     grad.press("Enter")
-    page.get_by_role("button", name="Submit").nth(1).click()
+    submit(page, q.id, "grad")
     page.get_by_text(re.compile("Right — 3 / 3")).first.wait_for()
     page.get_by_text(re.compile("Score on this question: 5 / 5")).first.wait_for()
 
@@ -63,18 +84,16 @@ def test_expr_question_with_caret_and_implicit_product(page):
 def test_mlp_gradient_question_in_matrix_form(page):
     q = mlp_question()
     assert all(p.kind == "matrix" for p in q.parts)
-    page.goto(f"{page.app_url}/practice?q={q.id}")
-    page.get_by_text(q.title).first.wait_for()
+    open_question(page, q.id, q.title)
     typed = {"W2": "h(o-g)^T", "b2": "o-g"}  # matrix form as a student writes it; W1, b1 as in the bank
     for n, part in enumerate(q.parts):
-        type_and_see_echo(page, answer_box(page, n), typed.get(part.id, part.answer), echoes=n + 1)
-        page.get_by_role("button", name="Submit").nth(n).click()
+        type_and_see_echo(page, answer_box(page, q.id, part.id), typed.get(part.id, part.answer), echoes=n + 1)
+        submit(page, q.id, part.id)
         count_at_least(page, "Right — ", n + 1)
     page.get_by_text(re.compile(f"Score on this question: {q.points:g} / {q.points:g}")).first.wait_for()
-    w2 = [p.id for p in q.parts].index("W2")  # the transpose is refused with the shape explained
-    box = answer_box(page, w2)
+    box = answer_box(page, q.id, "W2")  # the transpose is refused with the shape explained
     box.fill("(o-g)h^T")
     box.press("Enter")
-    page.get_by_role("button", name="Submit").nth(w2).click()
+    submit(page, q.id, "W2")
     page.get_by_text(re.compile("Not right — 0 / 3")).first.wait_for()
     page.get_by_text(re.compile("the transpose")).first.wait_for()
