@@ -13,9 +13,11 @@ if not banks:
 for b in banks:
     mark = "❌" if b.errors else ("⚠️" if b.problems else "✅")
     with st.expander(f"{mark} {b.title} — {len(b.questions)} question(s)", expanded=bool(b.errors)):
-        st.markdown(f"`{b.id}` · sources: {', '.join(b.sources) or '—'} · topics: {', '.join(b.topics) or '—'}")
+        st.markdown(f"`{b.id}` · sources: {', '.join(b.sources) or '—'} · "
+                    f"topics: {', '.join(b.topics) or '—'}")
         if b.errors:
-            st.error(f"{len(b.errors)} error(s): the questions they affect are left out; the rest of the app works.")
+            st.error(f"{len(b.errors)} error(s): the questions they affect are left out; "
+                     "the rest of the app works.")
         if b.problems:
             st.code("\n".join(str(p) for p in b.problems), language=None)
         for q in b.questions:

@@ -54,7 +54,8 @@ if session.current is None:
     st.info("No question matches this bank and topic.")
     st.stop()
 nav = st.columns([1, 1, 1, 3])
-nav[0].button("← Previous", on_click=move, args=("previous",), disabled=session.index == 0, key="practice:prev")
+nav[0].button("← Previous", on_click=move, args=("previous",), disabled=session.index == 0,
+              key="practice:prev")
 nav[1].button("Next →", on_click=move, args=("next",), disabled=session.index >= len(session.ids) - 1,
               key="practice:next")
 nav[2].button("🔀 Shuffle", on_click=move, args=("shuffle",), key="practice:shuffle")

@@ -134,7 +134,8 @@ def make_attempt(profile: str, question: Question, part: Part, given: str, point
                    variant=question.variant, part_id=part.id, mode=mode, extra=dict(extra or {}))
 
 
-def score_so_far(attempts: Iterable[Attempt], session: Session, since: datetime | None = None) -> SessionScore:
+def score_so_far(attempts: Iterable[Attempt], session: Session,
+                 since: datetime | None = None) -> SessionScore:
     """Points of the latest try of every (question, part) of the session made at or after `since`."""
     wanted = set(session.ids)
     latest: dict[tuple[str, str], Attempt] = {}

@@ -314,3 +314,13 @@ def test_sidebar_due_count_follows_the_store(content):
     at = AppTest.from_function(_sidebar_script, default_timeout=60)
     at.run()
     assert at.sidebar.metric[0].value == "1"  # a wrong answer from 2020 is long due
+
+
+def test_an_edited_bank_shows_up_without_a_restart(content):
+    at = open_page(page="banks")
+    assert any("6 question(s)" in e.label for e in at.expander)
+    bank = content / "tbank.md"
+    bank.write_text(bank.read_text(encoding="utf-8") + "\n## t-new: A new question\nkind: number\npoints: 1\n"
+                    "answer: 2\n\n### Prompt\nOne plus one?\n", encoding="utf-8")
+    at.run()
+    assert any("7 question(s)" in e.label for e in at.expander), [e.label for e in at.expander]

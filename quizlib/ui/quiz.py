@@ -60,7 +60,8 @@ def _submit(key: str, q: Question, part: Part, store, profile: str, mode: str, n
 def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
     text = st.session_state.get(widget_key(key, q, part, "text"), "") or ""
     if part.rubric:
-        ticked = [i for i in range(len(part.rubric)) if st.session_state.get(widget_key(key, q, part, f"r{i}"))]
+        ticked = [i for i in range(len(part.rubric))
+                  if st.session_state.get(widget_key(key, q, part, f"r{i}"))]
         points, right = grading.score_rubric(part, ticked), grading.rubric_correct(part, ticked)
     else:  # no rubric: all or nothing
         ticked = []
@@ -70,8 +71,9 @@ def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: st
     if store is not None:
         from quizlib import progress
 
-        progress.record_attempt(store, practice.make_attempt(profile, q, part, text, points, right, now(), mode,
-                                                             {"ticked": ticked}))
+        attempt = practice.make_attempt(profile, q, part, text, points, right, now(), mode,
+                                        {"ticked": ticked})
+        progress.record_attempt(store, attempt)
 
 
 def _flag(skey: str) -> None:
@@ -86,7 +88,9 @@ def _more_hints(skey: str) -> None:
 
 def _choice_text(key: str, q: Question, part: Part) -> str:
     if _multi_select(part):
-        return ", ".join(c.label for c in part.choices if st.session_state.get(widget_key(key, q, part, f"c{c.label}")))
+        ticked = [c.label for c in part.choices
+                  if st.session_state.get(widget_key(key, q, part, f"c{c.label}"))]
+        return ", ".join(ticked)
     return st.session_state.get(widget_key(key, q, part, "radio")) or ""
 
 
@@ -105,8 +109,9 @@ def _choice_input(key: str, q: Question, part: Part, disabled: bool) -> str:
         rk = widget_key(key, q, part, "radio")
         _keep(rk, rk + ":saved", None)
         texts = {c.label: c.text for c in part.choices}
-        st.session_state[rk + ":saved"] = st.radio("Pick one", list(texts), key=rk, index=None, disabled=disabled,
-                                                   format_func=lambda lab: f"({lab}) {texts[lab]}")
+        picked = st.radio("Pick one", list(texts), key=rk, index=None, disabled=disabled,
+                          format_func=lambda lab: f"({lab}) {texts[lab]}")
+        st.session_state[rk + ":saved"] = picked
     return _choice_text(key, q, part)
 
 
@@ -114,7 +119,8 @@ def _text_input(key: str, q: Question, part: Part, disabled: bool) -> str:
     wk = widget_key(key, q, part, "text")
     _keep(wk, wk + ":saved", "")
     if part.kind == "derivation":
-        text = st.text_area("Your derivation (Markdown, `$…$` for maths)", key=wk, height=180, disabled=disabled)
+        text = st.text_area("Your derivation (Markdown, `$…$` for maths)", key=wk, height=180,
+                            disabled=disabled)
     else:
         hint = {"expr": "e.g. 2(o-g) or σ(z)(1-σ(z))", "number": "e.g. 0.0866 or 8.66e-2",
                 "matrix": "e.g. h(o-g)^T or W2 (o-g) ⊙ step(W1^T x + b1)"}.get(part.kind, "")
@@ -172,7 +178,8 @@ def _feedback(key: str, q: Question, part: Part, text: str) -> float:
         st.info("Type an answer first.")
         return 0.0
     if status == "invalid":
-        st.warning(f"⚠️ Not graded — {pr.result.message} Nothing was stored; fix the answer and submit again.")
+        st.warning(f"⚠️ Not graded — {pr.result.message} "
+                   "Nothing was stored; fix the answer and submit again.")
         return 0.0
     msg = f" {pr.result.message}" if pr.result.message else ""
     if pr.result.correct:
