@@ -174,3 +174,26 @@ def test_batchnorm_query_restores_and_shows_correction():
     assert at.number_input(key="b_B").value == 16
     assert at.slider(key="b_depth").value == 3
     assert any(r"\tfrac{16}{15}" in lx.value for lx in at.latex)
+
+
+def test_export_link_reproduces_the_settings():
+    from urllib.parse import parse_qsl
+
+    at = app("lab_glorot")
+    at.slider(key="g_depth").set_value(5).run()
+    at.number_input(key="g_m").set_value(300).run()
+    at.selectbox(key="g_hidden").set_value("sigmoid").run()
+    link = next(c.value for c in at.code if c.value.startswith("?") or "?" in c.value)
+    again = app("lab_glorot", **dict(parse_qsl(link.split("?", 1)[1])))
+    assert again.slider(key="g_depth").value == 5
+    assert again.number_input(key="g_m").value == 300
+    assert again.selectbox(key="g_hidden").value == "sigmoid"
+    assert not again.warning
+
+
+def test_smoothing_summary_shows_confidence_against_target():
+    at = app("lab_smoothing")
+    at.button(key="smooth_live_stepbtn").click().run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["1−α+α/K"] == "0.920"  # α = 0.1, K = 5
+    assert any(k.startswith("confidence, smoothing") for k in labels)

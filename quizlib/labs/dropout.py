@@ -185,6 +185,12 @@ class OverfitArms(Arms):
         return {"loss": {"train": m["train_loss"], "validation": m["val_loss"]},
                 "accuracy": {"train": m["train_acc"], "validation": m["val_acc"]}}
 
+    def summary(self) -> dict[str, str]:
+        """Validation loss of each arm, and how far it sits above its training loss (the overfitting gap)."""
+        return {f"val. loss, {n}": f"{self.last('loss', n, 'validation'):.3f} "
+                                   f"(gap {self.last('loss', n, 'validation') - self.last('loss', n, 'train'):+.3f})"
+                for n in self.names}
+
     def _apply(self, settings) -> None:
         settings.validate()
         for run, p in zip(self.runs.values(), (settings.p, 0.0)):

@@ -134,6 +134,13 @@ class SmoothArms(Arms):
                 "logit norm": float(np.linalg.norm(z, axis=1).mean()),
                 "training accuracy": float(np.mean(prob.argmax(axis=1) == self.y))}
 
+    def summary(self) -> dict[str, str]:
+        """Confidence of each arm next to where smoothing wants it, 1−α+α/K."""
+        target = gold_target(self.settings.alpha, self.settings.classes)
+        out = {f"confidence, {n}": f"{self.last('confidence (mean max p)', n):.3f}" for n in self.names}
+        out["1−α+α/K"] = f"{target:.3f}"
+        return out
+
     def _apply(self, settings) -> None:
         settings.validate()
         self.settings = settings

@@ -12,7 +12,8 @@ made by `export_panel` reproduces the experiment. A `ConfigError` is shown with
 
 The runs object a lab hands to `live_panel` needs: `step(n)`, `steps` (int), `rows()`
 (dicts with step, arm, metric, value and optionally split), `markers` (dicts with step and
-label), `update(settings)` and `error` (a message once a loss is NaN, else None).
+label), `update(settings)` and `error` (a message once a loss is NaN, else None); an optional
+`summary()` (label → text) is shown as metrics beside the step counter.
 """
 from __future__ import annotations
 
@@ -238,7 +239,7 @@ def _changed(old, new) -> set[str]:
 def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[str],
                live_fields: tuple[str, ...] = (), steps_per_tick: int = 20, run_every: float = 0.3,
                max_steps: int = 2000, refs: dict[str, tuple[float, str]] | None = None,
-               log_y: tuple[str, ...] = (), summary: Callable[[Any], dict[str, str]] | None = None):
+               log_y: tuple[str, ...] = ()):
     """Live training of `make(settings)` with Start/Stop/Step/Reset; returns the runs (or None)."""
     ss = st.session_state
     state = ss.get(key)
@@ -277,9 +278,10 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
                 st.rerun(scope="app")  # stop ticking: the fragment is re-registered without run_every
         if r.error is not None:
             st.error(r.error)
-        cols = st.columns(1 + len(summary(r) if summary else {}))
+        extra = r.summary() if hasattr(r, "summary") else {}  # a lab's headline numbers, if it has any
+        cols = st.columns(1 + len(extra))
         cols[0].metric("training step", r.steps)
-        for col, (name, val) in zip(cols[1:], (summary(r) if summary else {}).items()):
+        for col, (name, val) in zip(cols[1:], extra.items()):
             col.metric(name, val)
         df = pd.DataFrame(r.rows())
         if df.empty:
