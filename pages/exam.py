@@ -17,7 +17,9 @@ if rec is not None:  # time ran out while nobody was looking: grade what was sav
 if rec is not None:
     st.caption("Answers are saved as you type. Nothing is graded until you submit or the time runs out; "
                "reloading the page keeps the clock running.")
-    study.countdown(rec)
+    over = exam.is_over(rec, study.now())
+    if not over:  # at zero the countdown reruns the page, which then grades instead of counting
+        study.countdown(rec)
     answers = {}
     for i, q in enumerate(exam.questions(rec, ctx.banks), 1):
         if q is None:
@@ -28,7 +30,7 @@ if rec is not None:
     if answers != rec.answers:
         exam.save_answers(ctx.store, rec, answers)
     submitted = st.button("Submit the exam", type="primary", key="exam-submit")
-    if submitted or exam.is_over(rec, study.now()):
+    if submitted or over or exam.is_over(rec, study.now()):
         done = exam.submit(ctx.store, rec, ctx.banks, answers, study.now())
         st.session_state["exam_report"] = done.id
         st.rerun()
