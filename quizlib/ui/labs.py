@@ -23,11 +23,12 @@ from contextlib import contextmanager
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from quizlib.errors import ConfigError
+from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_chart, facet_histogram,  # noqa: F401 (re-exported)
+                                   histogram_chart, line_chart, metrics_by, runs_lines, wide_lines)
 
 
 # ---------------------------------------------------------------- settings and links
@@ -101,8 +102,7 @@ def attempt(fn, *args, **kwargs):
         return None
 
 
-# ---------------------------------------------------------------- charts
-PALETTE = alt.Scale(scheme="category10")  # arms must be told apart at a glance (the theme's blues are not)
+# ---------------------------------------------------------------- drawing
 
 
 def bar_columns(rows, facet: str, x: str, y: str, color: str, *, height=180) -> None:
@@ -113,100 +113,6 @@ def bar_columns(rows, facet: str, x: str, y: str, color: str, *, height=180) -> 
         with col:
             st.markdown(f"**{v}**")
             show(bar_chart(df[df[facet] == v], x, y, color, offset=color, height=height))
-
-def curves_chart(df: pd.DataFrame, metric: str, markers=(), *, ref: float | None = None,
-                 ref_label: str = "", log_y: bool = False, height: int = 260) -> alt.Chart:
-    """Arms overlaid (colour), train/validation as dash, setting changes as grey rules."""
-    d = df[df["metric"] == metric]
-    y = alt.Y("value:Q", title=metric, scale=alt.Scale(type="log") if log_y else alt.Undefined)
-    enc = {"x": alt.X("step:Q", title="step"), "y": y, "color": alt.Color("arm:N", title=None, scale=PALETTE),
-           "tooltip": ["arm", "step", alt.Tooltip("value:Q", format=".4g")]}
-    if "split" in d.columns and d["split"].nunique() > 1:
-        enc["strokeDash"] = alt.StrokeDash("split:N", title=None)
-    layers = [alt.Chart(d).mark_line().encode(**enc)]
-    if len(markers):
-        layers.append(alt.Chart(pd.DataFrame(list(markers))).mark_rule(strokeDash=[4, 4], color="gray")
-                      .encode(x="step:Q", tooltip=["label:N"]))
-    if ref is not None:
-        layers.append(alt.Chart(pd.DataFrame({"value": [ref], "label": [ref_label]}))
-                      .mark_rule(color="black", strokeDash=[2, 2]).encode(y="value:Q", tooltip=["label:N"]))
-    return alt.layer(*layers).properties(height=height)
-
-
-def line_chart(rows, x: str, y: str, color: str | None = None, *, log_y=False, height=240, title=None):
-    enc = {"x": f"{x}:Q", "y": alt.Y(f"{y}:Q", scale=alt.Scale(type="log") if log_y else alt.Undefined),
-           "tooltip": [c for c in (x, y, color) if c]}
-    if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE)
-    ch = alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(**enc).properties(height=height)
-    return ch.properties(title=title) if title else ch
-
-
-def metrics_by(rows, x: str, metrics: list[str], color: str, *, log_y=(), width=150, height=170):
-    """Several metrics against the same x, side by side with one shared colour legend."""
-    df = pd.DataFrame(rows)
-    charts = [alt.Chart(df).mark_line(point=True).encode(
-        x=f"{x}:Q", y=alt.Y(f"{m}:Q", scale=alt.Scale(type="log") if m in log_y else alt.Undefined),
-        color=alt.Color(f"{color}:N", title=None, scale=PALETTE), tooltip=[x, m, color])
-        .properties(width=width, height=height) for m in metrics]
-    return alt.hconcat(*charts).resolve_scale(color="shared")
-
-
-def wide_lines(df: pd.DataFrame, x: str, columns: list[str], *, names: dict | None = None, log_y=False,
-               height=220, title=None, ref: float | None = None):
-    """Several columns of a wide frame as overlaid lines (legend = column names, renamed by `names`)."""
-    long = df.melt(id_vars=[x], value_vars=columns, var_name="series", value_name="value")
-    if names:
-        long["series"] = long["series"].map(lambda c: names.get(c, c))
-    ch = alt.Chart(long).mark_line().encode(
-        x=f"{x}:Q", y=alt.Y("value:Q", title=None, scale=alt.Scale(type="log") if log_y else alt.Undefined),
-        color=alt.Color("series:N", title=None, scale=PALETTE, legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=[x, "series", alt.Tooltip("value:Q", format=".4g")])
-    layers = [ch]
-    if ref is not None:
-        layers.append(alt.Chart(pd.DataFrame({"v": [ref]})).mark_rule(color="black", strokeDash=[2, 2])
-                      .encode(y="v:Q"))
-    out = alt.layer(*layers).properties(height=height)
-    return out.properties(title=title) if title else out
-
-
-def runs_lines(df: pd.DataFrame, y: str, *, color: str, dash: str, height=280, log_y=False):
-    """One quantity of a long frame against step: colour for one factor, dash for the other."""
-    bottom = alt.Legend(orient="bottom", direction="vertical")
-    return alt.Chart(df).mark_line().encode(
-        x="step:Q", y=alt.Y(f"{y}:Q", scale=alt.Scale(type="symlog") if log_y else alt.Undefined),
-        color=alt.Color(f"{color}:N", title=None, scale=PALETTE, legend=bottom),
-        strokeDash=alt.StrokeDash(f"{dash}:N", title=None, legend=bottom),
-        tooltip=["step", color, dash, alt.Tooltip(f"{y}:Q", format=".4g")]).properties(height=height, title=y)
-
-
-def bar_chart(rows, x: str, y: str, color: str | None = None, *, offset: str | None = None, height=240):
-    enc = {"x": f"{x}:O", "y": f"{y}:Q", "tooltip": [c for c in (x, y, color) if c]}
-    if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE, legend=alt.Legend(orient="bottom"))
-    if offset:
-        enc["xOffset"] = f"{offset}:N"
-    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(**enc).properties(height=height)
-
-
-def histogram_chart(rows, color: str | None = None, *, rules=(), height=220, title=None):
-    """Bars from histogram rows (left, right, count); `rules` are x positions of vertical rules."""
-    enc = {"x": alt.X("left:Q", title="value"), "x2": "right:Q",
-           "y": alt.Y("count:Q", stack=None, scale=alt.Scale(zero=True)), "y2": alt.datum(0)}
-    if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None, scale=PALETTE, legend=alt.Legend(orient="bottom"))
-    layers = [alt.Chart(pd.DataFrame(rows)).mark_bar(opacity=0.6).encode(**enc)]
-    if len(rules):
-        layers.append(alt.Chart(pd.DataFrame({"x": list(rules)})).mark_rule(color="red").encode(x="x:Q"))
-    ch = alt.layer(*layers).properties(height=height)
-    return ch.properties(title=title) if title else ch
-
-
-def facet_histogram(rows, facet: str, *, columns: int = 4, height=90):
-    """Small multiples of histograms (one panel per value of `facet`, e.g. per layer)."""
-    return (alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        x=alt.X("left:Q", title=None), x2="right:Q", y=alt.Y("count:Q", title=None), y2=alt.datum(0))
-        .properties(height=height, width=150).facet(facet=f"{facet}:O", columns=columns))
 
 
 def show(chart, width="stretch") -> None:
