@@ -96,8 +96,9 @@ def main() -> None:
             tick = statistics.median(ticks)
             full = median_time(lambda: make(settings).step(length), repeats=3)
             length = f"  ({length} steps)"
-        print(f"{name:<14}{compute * 1e3:>7.0f} ms{page * 1e3:>8.0f} ms{tick * 1e3:>7.0f} ms{per_tick!s:>12}"
-              f"{full:>9.2f} s{length}")
+        tick_s = f"{tick * 1e3:>7.0f} ms" if tick == tick else f"{'-':>10}"
+        full_s = f"{full:>9.2f} s" if full == full else f"{'-':>11}"
+        print(f"{name:<14}{compute * 1e3:>7.1f} ms{page * 1e3:>8.0f} ms{tick_s}{per_tick!s:>12}{full_s}{length}")
     print("compute = the page's own NumPy work; page run = AppTest first run of the page (median of 3);")
     print("tick = one fragment tick (steps on every arm + curves + Altair spec), median over a full run.")
 
