@@ -49,7 +49,8 @@ runs = ui.live_panel("glorot_live", ds, glorot.LossArms, metrics=["loss"], live_
                      steps_per_tick=10, max_steps=400, log_y=("loss",))
 ui.export_panel("glorot", (bs, ds), runs)
 st.info("**What to notice.** N(0,1) weights make |z| huge (var 393 for the 784 half-on inputs), so σ/tanh sit at "
-        "0/1 or ±1: most units are saturated, their derivative ≈ 0, and the loss stays 10–100× above the others for the first hundred steps. "
-        "Glorot, N(0,1/n) and He keep z of order 1 (var 3/2 in the example): almost no saturated units, and the "
-        "gradient norm is about the same in every layer instead of varying a thousandfold. With sigmoid every init "
-        "still loses gradient with depth (σ′ ≤ ¼ per layer) — one reason deep nets moved to tanh/ReLU and BN.")
+        "0/1 or ±1: most units are saturated, their derivative ≈ 0, and the loss stays 10–100× above the others "
+        "for the first hundred steps. Glorot, N(0,1/n) and He keep z of order 1 (var 3/2 in the example): almost "
+        "no saturated units, and the gradient norm is about the same in every layer instead of varying a "
+        "thousandfold. With sigmoid every init still loses gradient with depth (σ′ ≤ ¼ per layer) — one reason "
+        "deep nets moved to tanh/ReLU and batch norm.")
