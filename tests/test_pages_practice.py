@@ -324,3 +324,25 @@ def test_an_edited_bank_shows_up_without_a_restart(content):
                     "answer: 2\n\n### Prompt\nOne plus one?\n", encoding="utf-8")
     at.run()
     assert any("7 question(s)" in e.label for e in at.expander), [e.label for e in at.expander]
+
+
+def _collect_script():
+    import streamlit as st
+
+    from quizlib.bank import find_question
+    from quizlib.ui import common, quiz
+
+    q = find_question(common.get_banks(), "t-mlp")
+    answers = quiz.render_question(q, store=common.get_store(), key="exam", grade_now=False)
+    st.write(f"collected={answers}")
+
+
+def test_collect_mode_returns_answers_without_grading(content):
+    at = AppTest.from_function(_collect_script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.key and b.key.endswith(":submit")]
+    at.text_input(key="exam:t-mlp:0:W2:text").input("h(o-g)^T").run()
+    assert at.latex  # the live echo is there in collect mode too
+    assert "collected={'b2': '', 'W2': 'h(o-g)^T'}" in at.markdown[-1].value  # part order of the bank
+    assert attempts() == []
