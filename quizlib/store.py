@@ -17,12 +17,14 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from quizlib.errors import StoreError
 from quizlib.model import Attempt
+from quizlib.store_rows import (  # noqa: F401 - re-exported: callers import these from the store
+    BACKUP_COLUMNS, ORDER, Bookmark, CardRow, ExamRecord, card_last_review, from_iso, iso,
+)
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for the lock before giving up
@@ -93,53 +95,6 @@ def default_db_path() -> Path:
         return Path(os.environ["QUIZ_DB"]).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "dl-exam-trainer" / "progress.sqlite3"
-
-
-def iso(t: datetime) -> str:
-    """A datetime as sortable UTC text (naive times are taken as UTC)."""
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    return t.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def from_iso(s: str) -> datetime:
-    return datetime.fromisoformat(s)
-
-
-@dataclass(frozen=True)
-class CardRow:
-    question_id: str
-    card: str  # JSON of an fsrs.Card
-    due: datetime
-
-
-@dataclass(frozen=True)
-class Bookmark:
-    question_id: str
-    created_at: datetime
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ExamRecord:
-    """One mock exam as stored: its questions, deadline, answers and, once graded, its report."""
-
-    id: int
-    uuid: str
-    profile: str
-    started_at: datetime
-    deadline: datetime
-    questions: tuple[tuple[str, int], ...]  # (question id, variant) in exam order
-    settings: dict = field(default_factory=dict, compare=False, hash=False)
-    answers: dict = field(default_factory=dict, compare=False, hash=False)
-    submitted_at: datetime | None = None
-    report: dict | None = field(default=None, compare=False, hash=False)
-    score: float | None = None
-    max_score: float | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.submitted_at is not None
 
 
 class Store:
@@ -371,7 +326,7 @@ class Store:
                     if table == "cards":
                         old = con.execute("SELECT card FROM cards WHERE profile = ? AND question_id = ?",
                                           (profile, row["question_id"])).fetchone()
-                        if old is not None and _last_review(old[0]) >= _last_review(row["card"]):
+                        if old is not None and card_last_review(old[0]) >= card_last_review(row["card"]):
                             summary[table]["skipped"] += 1
                             continue
                         verb = "INSERT OR REPLACE"
@@ -381,24 +336,6 @@ class Store:
                                       f" VALUES ({', '.join('?' * len(cols))})", values)
                     summary[table]["added" if cur.rowcount == 1 else "skipped"] += 1
         return summary
-
-
-BACKUP_COLUMNS = {  # table → the columns a backup carries (natural keys included, row ids not)
-    "attempts": ("uuid", "profile", "question_id", "part_id", "variant", "answer", "correct", "score",
-                 "max_score", "created_at", "mode", "extra"),
-    "cards": ("profile", "question_id", "card", "due"),
-    "bookmarks": ("profile", "question_id", "created_at", "note"),
-    "exams": ("uuid", "profile", "started_at", "deadline", "questions", "settings", "answers",
-              "submitted_at", "report", "score", "max_score"),
-    "variants": ("profile", "question_id", "variant"),
-}
-ORDER = {"attempts": "created_at, uuid", "cards": "question_id", "bookmarks": "question_id",
-         "exams": "started_at, uuid", "variants": "question_id"}
-
-
-def _last_review(card_json: str) -> datetime:
-    t = json.loads(card_json).get("last_review")
-    return from_iso(t) if t else datetime.min.replace(tzinfo=timezone.utc)
 
 
 def _ensure_profile(con: sqlite3.Connection, name: str, now: datetime | None) -> None:
