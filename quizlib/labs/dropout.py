@@ -92,7 +92,8 @@ class MaskDemo:
             mean = self.train[arm].mean(axis=0)
             for i in range(len(self.x)):
                 rows.append({"arm": arm, "unit": i + 1, "mode": "train mean", "value": float(mean[i])})
-                rows.append({"arm": arm, "unit": i + 1, "mode": "inference", "value": float(self.inference[arm][i])})
+                rows.append({"arm": arm, "unit": i + 1, "mode": "inference",
+                             "value": float(self.inference[arm][i])})
         return rows
 
 
@@ -187,9 +188,9 @@ class OverfitArms(Arms):
 
     def summary(self) -> dict[str, str]:
         """Validation loss of each arm, and how far it sits above its training loss (the overfitting gap)."""
-        return {f"val. loss, {n}": f"{self.last('loss', n, 'validation'):.3f} "
-                                   f"(gap {self.last('loss', n, 'validation') - self.last('loss', n, 'train'):+.3f})"
-                for n in self.names}
+        val = {n: self.last("loss", n, "validation") for n in self.names}
+        gap = {n: val[n] - self.last("loss", n, "train") for n in self.names}
+        return {f"val. loss, {n}": f"{val[n]:.3f} (gap {gap[n]:+.3f})" for n in self.names}
 
     def _apply(self, settings) -> None:
         settings.validate()

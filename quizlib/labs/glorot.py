@@ -220,13 +220,17 @@ class LossArms(Arms):
 def bound_latex(m: int, n: int) -> str:
     """The exam's formula with the current numbers."""
     b = bound(m, n)
-    return (r"\begin{gathered}" rf"W \sim U\left[-\sqrt{{\tfrac{{6}}{{m+n}}}},\ \sqrt{{\tfrac{{6}}{{m+n}}}}\right],\quad "
-            rf"\text{{biases}}=0\\ b=\sqrt{{\tfrac{{6}}{{{m}+{n}}}}}={b:.4f},\quad \operatorname{{var}}(W)=\tfrac{{b^2}}{{3}}"
-            rf"=\tfrac{{2}}{{m+n}}={b * b / 3:.3g}" r"\end{gathered}")
+    return (r"\begin{gathered}"
+            rf"W \sim U\left[-\sqrt{{\tfrac{{6}}{{m+n}}}},\ \sqrt{{\tfrac{{6}}{{m+n}}}}\right],\quad "
+            rf"\text{{biases}}=0\\ b=\sqrt{{\tfrac{{6}}{{{m}+{n}}}}}={b:.4f},\quad "
+            rf"\operatorname{{var}}(W)=\tfrac{{b^2}}{{3}}=\tfrac{{2}}{{m+n}}={b * b / 3:.3g}"
+            r"\end{gathered}")
 
 
-VAR_Z_LATEX = (r"\begin{gathered}\operatorname{var}(z)=\sum_{j:\,x_j=1}\operatorname{var}(w_j)+\operatorname{var}(b)"
-               r"\\ N(0,1):\ 392\cdot 1+1=393\qquad N(0,\tfrac{1}{784}):\ 392\cdot\tfrac{1}{784}+1=\tfrac{3}{2}"
+VAR_Z_LATEX = (r"\begin{gathered}"
+               r"\operatorname{var}(z)=\sum_{j:\,x_j=1}\operatorname{var}(w_j)+\operatorname{var}(b)\\"
+               r"N(0,1):\ 392\cdot 1+1=393\qquad "
+               r"N(0,\tfrac{1}{784}):\ 392\cdot\tfrac{1}{784}+1=\tfrac{3}{2}"
                r"\end{gathered}")
 
 

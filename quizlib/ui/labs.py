@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from quizlib.errors import ConfigError
-from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_chart, facet_histogram,  # noqa: F401 (re-exported)
+from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_chart, facet_histogram,  # noqa: F401 (re-export)
                                    histogram_chart, line_chart, metrics_by, runs_lines, wide_lines)
 
 
@@ -80,7 +80,8 @@ def _as_dict(settings) -> dict:
 
 def query_string(settings) -> str:
     """'?field=value&…' that `query_defaults` turns back into these settings (one or a tuple)."""
-    return "?" + urlencode({k: v for k, v in _as_dict(settings).items() if isinstance(v, (bool, int, float, str))})
+    scalars = {k: v for k, v in _as_dict(settings).items() if isinstance(v, (bool, int, float, str))}
+    return "?" + urlencode(scalars)
 
 
 @contextmanager
