@@ -21,4 +21,4 @@ for b in banks:
         if b.problems:
             st.code("\n".join(str(p) for p in b.problems), language=None)
         for q in b.questions:
-            st.markdown(f"- [{q.title}](practice?q={q.id}) · `{q.id}` · {q.kind} · {q.points:g} points")
+            common.practice_link(q.id, f"{q.title} · `{q.id}` · {q.kind} · {q.points:g} points")

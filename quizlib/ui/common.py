@@ -63,6 +63,21 @@ def get_banks() -> list[Bank]:
     return _banks(str(folder), _fingerprint(folder))
 
 
+def practice_link(qid: str, label: str, where=None) -> None:
+    """A link to the question on the Practice page that stays in this session (so keeps the profile).
+
+    Outside the app's navigation (a page run on its own, as in page tests) st.page_link cannot
+    resolve the page; a plain Markdown deep link stands in.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    where = where or st
+    try:
+        where.page_link("pages/practice.py", label=label, query_params={"q": qid})
+    except StreamlitAPIException:
+        where.markdown(f"[{label}](practice?q={qid})")
+
+
 def current_profile() -> str:
     return st.session_state.get("profile") or DEFAULT_PROFILE
 
