@@ -197,3 +197,16 @@ def test_smoothing_summary_shows_confidence_against_target():
     labels = {m.label: m.value for m in at.metric}
     assert labels["1−α+α/K"] == "0.920"  # α = 0.1, K = 5
     assert any(k.startswith("confidence, smoothing") for k in labels)
+
+
+def test_start_ticks_in_the_fragment_and_stop_freezes():
+    at = app("lab_batchnorm")
+    at.button(key="bn_live_start").click().run()  # the full rerun runs the fragment once: one tick
+    assert not at.exception
+    assert at.session_state["bn_live"]["running"] is True
+    assert step_metric(at) == 20
+    at.button(key="bn_live_stop").click().run()
+    assert at.session_state["bn_live"]["running"] is False
+    frozen = step_metric(at)
+    at.run()
+    assert step_metric(at) == frozen
