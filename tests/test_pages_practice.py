@@ -346,3 +346,15 @@ def test_collect_mode_returns_answers_without_grading(content):
     assert at.latex  # the live echo is there in collect mode too
     assert "collected={'b2': '', 'W2': 'h(o-g)^T'}" in at.markdown[-1].value  # part order of the bank
     assert attempts() == []
+
+
+def test_a_store_that_cannot_be_written_is_a_message(content, monkeypatch):
+    from quizlib import progress
+    from quizlib.errors import StoreError
+
+    def broken(store, attempt):
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(progress, "record_attempt", broken)
+    at = answer(open_page("t-mse"), "t-mse", "2(o-g)")
+    assert "Right" in texts(at.success) and "could not be saved: disk full" in texts(at.error)

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from quizlib import grading, practice
+from quizlib import grading, practice, progress
+from quizlib.errors import StoreError
 from quizlib.model import Part, Question
 
 Clock = Callable[[], datetime]
@@ -50,11 +51,17 @@ def _submit(key: str, q: Question, part: Part, store, profile: str, mode: str, n
     pr = grading.grade(part, given)
     st.session_state[rkey] = ("graded" if pr.graded else "invalid", given, pr)
     if pr.graded and store is not None:
-        from quizlib import progress
-
         extra = {"revealed": True} if st.session_state.get(widget_key(key, q, None, "reveal")) else {}
-        progress.record_attempt(store, practice.make_attempt(profile, q, part, given, pr.points,
-                                                             pr.result.correct, now(), mode, extra))
+        _store(store, practice.make_attempt(profile, q, part, given, pr.points, pr.result.correct, now(),
+                                            mode, extra))
+
+
+def _store(store, attempt) -> None:
+    """Record a graded try; a store that cannot be written is a message, not a traceback."""
+    try:
+        progress.record_attempt(store, attempt)
+    except StoreError as e:
+        st.session_state["quiz:store-error"] = str(e)
 
 
 def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
@@ -69,11 +76,8 @@ def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: st
         points = part.points if right else 0.0
     st.session_state[widget_key(key, q, part, "selfgrade")] = (points, part.points)
     if store is not None:
-        from quizlib import progress
-
-        attempt = practice.make_attempt(profile, q, part, text, points, right, now(), mode,
-                                        {"ticked": ticked})
-        progress.record_attempt(store, attempt)
+        _store(store, practice.make_attempt(profile, q, part, text, points, right, now(), mode,
+                                            {"ticked": ticked}))
 
 
 def _flag(skey: str) -> None:
@@ -175,7 +179,7 @@ def _feedback(key: str, q: Question, part: Part, text: str) -> float:
     stale = given != text and part.kind != "choice"
     note = f" *(for your earlier answer `{given}`)*" if stale else ""
     if status == "empty":
-        st.info("Type an answer first.")
+        st.info("Pick an answer first." if part.kind == "choice" else "Type an answer first.")
         return 0.0
     if status == "invalid":
         st.warning(f"⚠️ Not graded — {pr.result.message} "
@@ -284,6 +288,9 @@ def render_question(q: Question, *, store=None, profile: str = "default", key: s
     """
     if show_header:
         header(q)
+    if "quiz:store-error" in st.session_state:
+        st.error("Your last answer was graded but could not be saved: "
+                 f"{st.session_state.pop('quiz:store-error')}")
     ctx = (store, profile, mode, now)
     answers: dict[str, str] = {}
     earned = 0.0
