@@ -298,6 +298,7 @@ def test_sidebar_profiles_and_due_count(content):
     assert at.session_state["profile"] == "ann" and "profile=ann" in at.markdown[-1].value
     assert at.sidebar.selectbox(key="sidebar:profile").value == "ann"
     assert "ann" in Store(os.environ["QUIZ_DB"]).profiles()
+    assert at.query_params["profile"] in ("ann", ["ann"])  # a reload keeps the profile
     at.sidebar.selectbox(key="sidebar:profile").set_value("default").run()
     assert at.session_state["profile"] == "default"
 
@@ -358,3 +359,13 @@ def test_a_store_that_cannot_be_written_is_a_message(content, monkeypatch):
     monkeypatch.setattr(progress, "record_attempt", broken)
     at = answer(open_page("t-mse"), "t-mse", "2(o-g)")
     assert "Right" in texts(at.success) and "could not be saved: disk full" in texts(at.error)
+
+
+def test_profile_survives_a_reload_through_the_url(content):
+    at = AppTest.from_function(_sidebar_script, default_timeout=60)
+    at.query_params["profile"] = "bob"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key="sidebar:profile").value == "bob" and "profile=bob" in at.markdown[-1].value
+    at.sidebar.selectbox(key="sidebar:profile").set_value("default").run()
+    assert "profile" not in at.query_params

@@ -79,6 +79,9 @@ def practice_link(qid: str, label: str, where=None) -> None:
 
 
 def current_profile() -> str:
+    """The session's profile; a new session (a reload, a shared link) takes `?profile=` from the URL."""
+    if "profile" not in st.session_state and st.query_params.get("profile"):
+        st.session_state["profile"] = st.query_params["profile"].strip()[:40]
     return st.session_state.get("profile") or DEFAULT_PROFILE
 
 
@@ -107,6 +110,10 @@ def sidebar() -> None:
     store = get_store()
     with st.sidebar:
         _choose_profile(store)
+        if current_profile() != DEFAULT_PROFILE:  # a reload keeps whose progress it is
+            st.query_params["profile"] = current_profile()
+        elif "profile" in st.query_params:
+            del st.query_params["profile"]
         due = progress.due_count(store, current_profile(), datetime.now(timezone.utc))
         st.metric("Cards due for review", due)
         st.caption("Open any question directly with `practice?q=<question id>`; "
