@@ -186,11 +186,11 @@ class OverfitArms(Arms):
         return {"loss": {"train": m["train_loss"], "validation": m["val_loss"]},
                 "accuracy": {"train": m["train_acc"], "validation": m["val_acc"]}}
 
-    def summary(self) -> dict[str, str]:
+    def summary(self) -> dict[str, tuple[str, str]]:
         """Validation loss of each arm, and how far it sits above its training loss (the overfitting gap)."""
         val = {n: self.last("loss", n, "validation") for n in self.names}
         gap = {n: val[n] - self.last("loss", n, "train") for n in self.names}
-        return {f"val. loss, {n}": f"{val[n]:.3f} (gap {gap[n]:+.3f})" for n in self.names}
+        return {f"val. loss, {n}": (f"{val[n]:.3f}", f"{gap[n]:+.3f} above train") for n in self.names}
 
     def _apply(self, settings) -> None:
         settings.validate()

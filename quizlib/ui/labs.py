@@ -13,7 +13,7 @@ made by `export_panel` reproduces the experiment. A `ConfigError` is shown with
 The runs object a lab hands to `live_panel` needs: `step(n)`, `steps` (int), `rows()`
 (dicts with step, arm, metric, value and optionally split), `markers` (dicts with step and
 label), `update(settings)` and `error` (a message once a loss is NaN, else None); an optional
-`summary()` (label → text) is shown as metrics beside the step counter.
+`summary()` (label → text, or (text, note)) is shown as metrics beside the step counter.
 """
 from __future__ import annotations
 
@@ -189,7 +189,8 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
         cols = st.columns(1 + len(extra))
         cols[0].metric("training step", r.steps)
         for col, (name, val) in zip(cols[1:], extra.items()):
-            col.metric(name, val)
+            value, delta = val if isinstance(val, tuple) else (val, None)  # (value, small text under it)
+            col.metric(name, value, delta, delta_color="off")
         df = pd.DataFrame(r.rows())
         if df.empty:
             st.caption("Press **Start** (or **Step**) to train.")
