@@ -185,7 +185,8 @@ def _feedback(key: str, q: Question, part: Part, text: str) -> float:
         st.warning(f"⚠️ Not graded — {pr.result.message} "
                    "Nothing was stored; fix the answer and submit again.")
         return 0.0
-    msg = f" {pr.result.message}" if pr.result.message else ""
+    said = pr.result.message.strip()
+    msg = f" {said}" if said and said.lower().rstrip(".!") != "correct" else ""  # "Right" says it already
     if pr.result.correct:
         st.success(f"✅ Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
     else:
