@@ -353,10 +353,10 @@ def test_a_store_that_cannot_be_written_is_a_message(content, monkeypatch):
     from quizlib import progress
     from quizlib.errors import StoreError
 
-    def broken(store, attempt):
+    def broken(store, attempts):
         raise StoreError("disk full")
 
-    monkeypatch.setattr(progress, "record_attempt", broken)
+    monkeypatch.setattr(progress, "record_attempts", broken)
     at = answer(open_page("t-mse"), "t-mse", "2(o-g)")
     assert "Right" in texts(at.success) and "could not be saved: disk full" in texts(at.error)
 
@@ -369,3 +369,23 @@ def test_profile_survives_a_reload_through_the_url(content):
     assert at.sidebar.selectbox(key="sidebar:profile").value == "bob" and "profile=bob" in at.markdown[-1].value
     at.sidebar.selectbox(key="sidebar:profile").set_value("default").run()
     assert "profile" not in at.query_params
+
+
+def test_submit_all_parts_grades_the_answered_parts_as_one_review(content):
+    at = open_page("t-mlp")
+    at.text_input(key=k("t-mlp", "W2", "text")).input("h(o-g)^T")
+    at.text_input(key=k("t-mlp", "b2", "text")).input("o-g").run()
+    at.button(key="practice:t-mlp:0:submit-all").click().run()
+    assert not at.exception, at.exception
+    assert texts(at.success).count("Right") == 2 and any("5 / 5" in m.value for m in at.markdown)
+    rows = attempts("t-mlp")
+    assert sorted((a.part_id, a.correct) for a in rows) == [("W2", True), ("b2", True)]
+    assert len(Store(os.environ["QUIZ_DB"]).cards("default")) == 1
+
+
+def test_submit_all_skips_unanswered_parts(content):
+    at = open_page("t-mlp")
+    at.text_input(key=k("t-mlp", "b2", "text")).input("g-o").run()
+    at.button(key="practice:t-mlp:0:submit-all").click().run()
+    assert [(a.part_id, a.correct) for a in attempts("t-mlp")] == [("b2", False)]
+    assert not at.info  # no "type an answer first" for the part left empty

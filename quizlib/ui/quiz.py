@@ -18,6 +18,9 @@ import streamlit as st
 from quizlib import grading, practice, progress
 from quizlib.errors import StoreError
 from quizlib.model import Part, Question
+from quizlib.ui.answer_boxes import choice_input, choice_text, echo, keep, text_input, widget_key
+
+__all__ = ["render_question", "header", "widget_key", "utc_now"]
 
 Clock = Callable[[], datetime]
 
@@ -26,40 +29,48 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def widget_key(key: str, q: Question, part: Part | None, name: str) -> str:
-    """The session-state key of one widget or value (tests address widgets by it)."""
-    pid = "" if part is None else f":{part.id or '_'}"
-    return f"{key}:{q.id}:{q.variant}{pid}:{name}"
-
-
-def _keep(wkey: str, shadow: str, default) -> None:
-    """Restore a widget's value from its shadow copy when Streamlit dropped the widget's state."""
-    if wkey not in st.session_state:
-        st.session_state[wkey] = st.session_state.get(shadow, default)
-
-
 # -- callbacks (run before the rerun, so the page draws the new state) -----------------------
 
-def _submit(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
-    given = st.session_state.get(widget_key(key, q, part, "text"), "") or ""
+def _given(key: str, q: Question, part: Part) -> str:
     if part.kind == "choice":
-        given = _choice_text(key, q, part)
+        return choice_text(key, q, part)
+    return st.session_state.get(widget_key(key, q, part, "text"), "") or ""
+
+
+def _grade(key: str, q: Question, part: Part, profile: str, mode: str, now: Clock):
+    """Grade one part into its result slot; the Attempt to store, or None (empty or unreadable)."""
+    given = _given(key, q, part)
     rkey = widget_key(key, q, part, "result")
     if not given.strip():
         st.session_state[rkey] = ("empty", given, None)
-        return
+        return None
     pr = grading.grade(part, given)
     st.session_state[rkey] = ("graded" if pr.graded else "invalid", given, pr)
-    if pr.graded and store is not None:
-        extra = {"revealed": True} if st.session_state.get(widget_key(key, q, None, "reveal")) else {}
-        _store(store, practice.make_attempt(profile, q, part, given, pr.points, pr.result.correct, now(),
-                                            mode, extra))
+    if not pr.graded:
+        return None
+    extra = {"revealed": True} if st.session_state.get(widget_key(key, q, None, "reveal")) else {}
+    return practice.make_attempt(profile, q, part, given, pr.points, pr.result.correct, now(), mode, extra)
 
 
-def _store(store, attempt) -> None:
-    """Record a graded try; a store that cannot be written is a message, not a traceback."""
+def _submit(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
+    attempt = _grade(key, q, part, profile, mode, now)
+    if attempt is not None:
+        _store(store, [attempt])
+
+
+def _submit_all(key: str, q: Question, store, profile: str, mode: str, now: Clock) -> None:
+    """Grade every answered part at once: one review of the question's card, not one per part."""
+    parts = [p for p in q.parts if p.kind != "derivation" and _given(key, q, p).strip()]
+    attempts = [a for a in (_grade(key, q, p, profile, mode, now) for p in parts) if a is not None]
+    _store(store, attempts)
+
+
+def _store(store, attempts: list) -> None:
+    """Record graded tries; a store that cannot be written is a message, not a traceback."""
+    if store is None or not attempts:
+        return
     try:
-        progress.record_attempt(store, attempt)
+        progress.record_attempts(store, attempts)
     except StoreError as e:
         st.session_state["quiz:store-error"] = str(e)
 
@@ -75,9 +86,8 @@ def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: st
         right = bool(st.session_state.get(widget_key(key, q, part, "allright")))
         points = part.points if right else 0.0
     st.session_state[widget_key(key, q, part, "selfgrade")] = (points, part.points)
-    if store is not None:
-        _store(store, practice.make_attempt(profile, q, part, text, points, right, now(), mode,
-                                            {"ticked": ticked}))
+    _store(store, [practice.make_attempt(profile, q, part, text, points, right, now(), mode,
+                                         {"ticked": ticked})])
 
 
 def _flag(skey: str) -> None:
@@ -86,88 +96,6 @@ def _flag(skey: str) -> None:
 
 def _more_hints(skey: str) -> None:
     st.session_state[skey] = st.session_state.get(skey, 0) + 1
-
-
-# -- widgets ------------------------------------------------------------------------------
-
-def _choice_text(key: str, q: Question, part: Part) -> str:
-    if _multi_select(part):
-        ticked = [c.label for c in part.choices
-                  if st.session_state.get(widget_key(key, q, part, f"c{c.label}"))]
-        return ", ".join(ticked)
-    return st.session_state.get(widget_key(key, q, part, "radio")) or ""
-
-
-def _multi_select(part: Part) -> bool:
-    return sum(c.correct for c in part.choices) != 1
-
-
-def _choice_input(key: str, q: Question, part: Part, disabled: bool) -> str:
-    if _multi_select(part):
-        st.caption("Tick every right statement.")
-        for c in part.choices:
-            ck = widget_key(key, q, part, f"c{c.label}")
-            _keep(ck, ck + ":saved", False)
-            st.session_state[ck + ":saved"] = st.checkbox(f"({c.label}) {c.text}", key=ck, disabled=disabled)
-    else:
-        rk = widget_key(key, q, part, "radio")
-        _keep(rk, rk + ":saved", None)
-        texts = {c.label: c.text for c in part.choices}
-        picked = st.radio("Pick one", list(texts), key=rk, index=None, disabled=disabled,
-                          format_func=lambda lab: f"({lab}) {texts[lab]}")
-        st.session_state[rk + ":saved"] = picked
-    return _choice_text(key, q, part)
-
-
-def _text_input(key: str, q: Question, part: Part, disabled: bool) -> str:
-    wk = widget_key(key, q, part, "text")
-    _keep(wk, wk + ":saved", "")
-    if part.kind == "derivation":
-        text = st.text_area("Your derivation (Markdown, `$…$` for maths)", key=wk, height=180,
-                            disabled=disabled)
-    else:
-        hint = {"expr": "e.g. 2(o-g) or σ(z)(1-σ(z))", "number": "e.g. 0.0866 or 8.66e-2",
-                "matrix": "e.g. h(o-g)^T or W2 (o-g) ⊙ step(W1^T x + b1)"}.get(part.kind, "")
-        label = "Your answer" + (f" — you may use {', '.join(_names(part))}" if part.symbols else "")
-        text = st.text_input(label, key=wk, placeholder=hint, disabled=disabled)
-    st.session_state[wk + ":saved"] = text
-    return text or ""
-
-
-def _names(part: Part) -> list[str]:
-    """The bare symbol names of a part ("o in (0, 1)" → "o", "W1: D×H" → "W1")."""
-    out = []
-    for s in part.symbols:
-        name = s.split(":")[0].split(" in ")[0].split(">")[0].split("<")[0].strip()
-        out.append(f"`{name}`")
-    for let in part.let:
-        out.append(f"`{let.split('=')[0].strip()}`")
-    return out
-
-
-@st.cache_data(show_spinner=False, max_entries=4096)
-def _preview(text: str, kind: str, symbols: tuple, let: tuple, functions: tuple):
-    """answers.preview, memoised: every rerun redraws every part's echo, the text rarely changes."""
-    from quizlib.answers import preview
-
-    return preview(text, kind, list(symbols), let=let, functions=functions)
-
-
-def _echo(part: Part, text: str) -> None:
-    """Live preview: how the checker reads the text (never grades, never stores)."""
-    if not text.strip():
-        return
-    if part.kind == "derivation":
-        st.caption("Preview")
-        with st.container(border=True):
-            st.markdown(text)
-        return
-    r = _preview(text, part.kind, part.symbols, part.let, part.functions)
-    if r.valid and r.latex:
-        st.caption("Read as")
-        st.latex(r.latex)
-    elif not r.valid:
-        st.warning(f"⚠️ {r.message}" if r.message else "⚠️ This cannot be read yet.")
 
 
 def _feedback(key: str, q: Question, part: Part, text: str) -> float:
@@ -206,11 +134,11 @@ def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
         st.markdown("**Rubric** — tick what your derivation contains:")
         for i, item in enumerate(part.rubric):
             ck = widget_key(key, q, part, f"r{i}")
-            _keep(ck, ck + ":saved", False)
+            keep(ck, ck + ":saved", False)
             st.session_state[ck + ":saved"] = st.checkbox(f"[{item.points:g}] {item.text}", key=ck)
     else:
         ck = widget_key(key, q, part, "allright")
-        _keep(ck, ck + ":saved", False)
+        keep(ck, ck + ":saved", False)
         st.session_state[ck + ":saved"] = st.checkbox("My derivation matches the model solution", key=ck)
     st.button("Record self-grade", key=widget_key(key, q, part, "record"), type="primary",
               on_click=_self_grade, args=(key, q, part, *ctx))
@@ -226,9 +154,9 @@ def _part(key: str, q: Question, part: Part, grade_now: bool, ctx: tuple) -> tup
         st.markdown(f"**Part {part.id}** — {part.title} *({part.points:g} points)*")
         if part.prompt:
             st.markdown(part.prompt)
-    text = _choice_input(key, q, part, False) if part.kind == "choice" else _text_input(key, q, part, False)
+    text = choice_input(key, q, part, False) if part.kind == "choice" else text_input(key, q, part, False)
     if part.kind != "choice":
-        _echo(part, text)
+        echo(part, text)
     if not grade_now:
         return text, 0.0
     if part.kind == "derivation":
@@ -299,6 +227,9 @@ def render_question(q: Question, *, store=None, profile: str = "default", key: s
         answers[part.id], points = _part(key, q, part, grade_now, ctx)
         earned += points
     if grade_now:
+        if sum(p.kind != "derivation" for p in q.parts) > 1:
+            st.button("Submit all parts", key=widget_key(key, q, None, "submit-all"), on_click=_submit_all,
+                      args=(key, q, *ctx), help="Grade every answered part at once")
         if q.is_multi:
             st.markdown(f"**Score on this question: {earned:g} / {q.points:g}**")
         _hints(key, q)
