@@ -45,7 +45,8 @@ def open_question(page, qid: str, title: str) -> None:
     page.get_by_text("Profile").first.wait_for()  # the shared sidebar is there: app.py ran
     if page.get_by_text("Page not found").count():
         pytest.fail("/practice is not a page of app.py: a page with default=True is served only at / "
-                    "(st.Page url_path is ignored for it), so deep links practice?q=<id> show 'Page not found'")
+                    "(st.Page url_path is ignored for it), so deep links practice?q=<id> show "
+                    "'Page not found'")
 
 
 def type_and_see_echo(page, box, text: str, echoes: int = 1) -> None:
@@ -87,7 +88,8 @@ def test_mlp_gradient_question_in_matrix_form(page):
     open_question(page, q.id, q.title)
     typed = {"W2": "h(o-g)^T", "b2": "o-g"}  # matrix form as a student writes it; W1, b1 as in the bank
     for n, part in enumerate(q.parts):
-        type_and_see_echo(page, answer_box(page, q.id, part.id), typed.get(part.id, part.answer), echoes=n + 1)
+        box = answer_box(page, q.id, part.id)
+        type_and_see_echo(page, box, typed.get(part.id, part.answer), echoes=n + 1)
         submit(page, q.id, part.id)
         count_at_least(page, "Right — ", n + 1)
     page.get_by_text(re.compile(f"Score on this question: {q.points:g} / {q.points:g}")).first.wait_for()

@@ -74,8 +74,10 @@ def test_points_for_partial_and_invalid():
 
 
 def test_question_score_adds_parts():
-    q = Question("q", "T", "p", (MATRIX, Part("b2", "matrix", 2.0, answer="o - g", symbols=SHAPES, let=LETS)), "")
+    b2 = Part("b2", "matrix", 2.0, answer="o - g", symbols=SHAPES, let=LETS)
+    q = Question("q", "T", "p", (MATRIX, b2), "")
     s = grading.question_score(q, {"W2": 3.0})
     assert (s.earned, s.possible) == (3.0, 5.0) and s.fraction == pytest.approx(0.6)
-    assert grading.question_score(q, {"W2": 9.0, "b2": 2.0, "zz": 4.0}).earned == 5.0  # capped, unknown ignored
+    # capped per part, unknown part ids ignored
+    assert grading.question_score(q, {"W2": 9.0, "b2": 2.0, "zz": 4.0}).earned == 5.0
     assert grading.Score(0, 0).fraction == 0.0

@@ -64,5 +64,5 @@ def test_question_renders_and_accepts_its_reference_answer(qid, monkeypatch, tmp
         at.button(key=f"{key}:submit").click().run()
         assert not at.exception, at.exception
         verdicts = "\n".join(s.value for s in at.success)
-        assert verdicts.count("Right —") == n, f"part {part.id!r}: reference answer {part.answer!r} not accepted: " \
+        assert verdicts.count("Right —") == n, f"part {part.id!r}: answer {part.answer!r} not accepted: " \
                                               + "\n".join(e.value for e in [*at.error, *at.warning])

@@ -264,7 +264,8 @@ def test_navigation_and_score_so_far(content):
 
 
 def test_banks_page_shows_problems_of_a_broken_bank(content):
-    (content / "broken.md").write_text("---\ntitle: Broken bank\n---\n\n## b1: Bad\nkind: essay\npoints: 1\n\n"
+    (content / "broken.md").write_text("---\ntitle: Broken bank\n---\n\n## b1: Bad\nkind: essay\n"
+                                       "points: 1\n\n"
                                        "### Prompt\nWhat?\n", encoding="utf-8")
     at = open_page(page="banks")
     page = texts(at.code)
@@ -366,7 +367,8 @@ def test_profile_survives_a_reload_through_the_url(content):
     at.query_params["profile"] = "bob"
     at.run()
     assert not at.exception, at.exception
-    assert at.sidebar.selectbox(key="sidebar:profile").value == "bob" and "profile=bob" in at.markdown[-1].value
+    assert at.sidebar.selectbox(key="sidebar:profile").value == "bob"
+    assert "profile=bob" in at.markdown[-1].value
     at.sidebar.selectbox(key="sidebar:profile").set_value("default").run()
     assert "profile" not in at.query_params
 

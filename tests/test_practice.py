@@ -14,11 +14,13 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 
 
 def q(qid, topics=(), bank="b1", variables=(), points=1.0):
-    return Question(id=qid, title=f"T {qid}", prompt="p", parts=(Part("", "expr", points, answer="x", symbols=("x",)),),
+    part = Part("", "expr", points, answer="x", symbols=("x",))
+    return Question(id=qid, title=f"T {qid}", prompt="p", parts=(part,),
                     source="", topics=tuple(topics), bank=bank, variables=tuple(variables))
 
 
-BANKS = [Bank("b1", "Bank one", "b1.md", questions=(q("a", ["loss"]), q("b", ["init"]), q("c", ["loss", "init"]))),
+BANKS = [Bank("b1", "Bank one", "b1.md",
+              questions=(q("a", ["loss"]), q("b", ["init"]), q("c", ["loss", "init"]))),
          Bank("b2", "Bank two", "b2.md", questions=(q("d", ["loss"], "b2"),))]
 
 
@@ -82,7 +84,8 @@ def test_variant_is_sticky_per_profile_until_a_new_one(tmp_path):
 def test_make_attempt_and_naive_time_rejected():
     vq = Question("v", "T", "p", (Part("w", "number", 2.0, answer="1"),), "", variant=3)
     a = practice.make_attempt("ann", vq, vq.parts[0], "1.0", 2.0, True, NOW, extra={"x": 1})
-    assert (a.question_id, a.part_id, a.variant, a.score, a.max_score, a.mode) == ("v", "w", 3, 2.0, 2.0, "practice")
+    got = (a.question_id, a.part_id, a.variant, a.score, a.max_score, a.mode)
+    assert got == ("v", "w", 3, 2.0, 2.0, "practice")
     assert a.created_at == NOW and a.extra == {"x": 1} and a.correct is True
     with pytest.raises(ValueError):
         practice.make_attempt("ann", vq, vq.parts[0], "1", 0, False, datetime(2026, 1, 1))
