@@ -14,9 +14,21 @@ from quizlib.ui.common import sidebar  # noqa: E402
 
 st.set_page_config(page_title="DL Exam Trainer", page_icon="🧠", layout="wide")
 
+
+
+def _start() -> None:
+    """The default page `/` forwards to Practice, keeping the query (?q=…, ?profile=…).
+
+    A page marked default is served only at `/`, so Practice itself must not be the
+    default or `practice?q=<id>` deep links would be "page not found".
+    """
+    st.switch_page("pages/practice.py", query_params=st.query_params.to_dict())
+
+
 PAGES = {
+    "": [st.Page(_start, title="Start", default=True, visibility="hidden")],
     "Quiz": [
-        st.Page("pages/practice.py", title="Practice", icon="✏️", default=True),
+        st.Page("pages/practice.py", title="Practice", icon="✏️"),
         st.Page("pages/review.py", title="Review", icon="🔁"),
         st.Page("pages/exam.py", title="Mock exam", icon="⏱️"),
         st.Page("pages/dashboard.py", title="Progress", icon="📈"),
