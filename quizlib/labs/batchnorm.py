@@ -144,12 +144,6 @@ class DeepArms(Arms):
             self.error = f"{name}: {run.error}"  # exploded without a NaN; Arms reports NaNs itself
         return loss
 
-    def step(self, n: int) -> None:
-        for _ in range(int(n)):
-            if self.error is not None:
-                return
-            super().step(1)
-
     def _measure(self, name: str) -> dict:
         m = self.runs[name].measure()
         return {"loss": {"train": m["train_loss"], "validation": m["val_loss"]},

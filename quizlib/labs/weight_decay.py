@@ -106,12 +106,6 @@ class DecayArms(Arms):
             self.error = nn.divergence_message(loss, self.steps + 1, self._first_loss[name])  # exploded, not NaN
         return loss
 
-    def step(self, n: int) -> None:
-        for _ in range(int(n)):
-            if self.error is not None:
-                return
-            super().step(1)
-
     def _measure(self, name: str) -> dict:
         mlp = self._nets[name]
         out = {"weight_norm": mlp.weight_norm(), "loss": {}, "accuracy": {}}
