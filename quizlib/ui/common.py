@@ -1,7 +1,7 @@
 """What every page shares: the sidebar (profile, cards due), the cached store and the cached banks.
 
-The store is cached per database path (`st.cache_resource`), so a test that points
-$QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
+The store is cached per database (`st.cache_resource`): $QUIZ_DB_URL, a `[connections.quiz]`
+secret, or the SQLite path of $QUIZ_DB, so a test that points $QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
 the files' modification times, so an edited bank shows up on the next rerun without a
 restart. The content folder is `<repo>/content`, or $QUIZ_CONTENT when set (tests use it
 to show a broken bank).
@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from quizlib.model import Bank
-from quizlib.store import Store, default_db_path
+from quizlib.store import Store, default_db_path, default_db_url, url_from_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROFILE = "default"
@@ -27,13 +27,24 @@ def content_dir() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    return Store(path)
+def _store(where: str) -> Store:
+    return Store(where)
+
+
+def db_location() -> str:
+    """$QUIZ_DB_URL, else the `[connections.quiz]` section of .streamlit/secrets.toml (Streamlit's
+    st.connection convention: `url = "postgresql+psycopg://…"`), else the SQLite path of $QUIZ_DB."""
+    url = default_db_url()
+    if url:
+        return url
+    if st.secrets.load_if_toml_exists() and "quiz" in st.secrets.get("connections", {}):
+        return url_from_settings(dict(st.secrets["connections"]["quiz"]))
+    return str(default_db_path())
 
 
 def get_store() -> Store:
-    """The progress store of $QUIZ_DB (or the default path), one per path per server."""
-    return _store(str(default_db_path()))
+    """The progress store (see db_location), one per database per server process."""
+    return _store(db_location())
 
 
 def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
