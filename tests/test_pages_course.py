@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from quizlib.store import Store
 from quizlib.ui import course
 
 ROOT = Path(__file__).resolve().parent.parent
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 ANA = {"sub": "ana-sub", "email": "ana@uni.example", "name": "Ana Lima"}
 BEN = {"sub": "ben-sub", "email": "ben@uni.example", "name": "Ben Ode"}
 TEACHER = {"sub": "t-sub", "email": "teach@uni.example", "name": "Dr Teach"}
