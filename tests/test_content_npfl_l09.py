@@ -52,7 +52,7 @@ def logsumexp(xs):
 
 def test_bank_shape(tmp_path):
     assert_bank_shape(LECTURE, tmp_path)
-    assert len(questions(LECTURE)) == 9
+    assert len(questions(LECTURE)) == 10
 
 
 def test_checker_accepts_references_and_rejects_listed_wrong_answers():
@@ -251,3 +251,17 @@ def test_negative_sampling_distribution_by_sampling(q):
     bce = -sympy.log(sig(s)) - sympy.log(1 - sig(t1)) - sympy.log(1 - sig(t2))
     for pt in ({s: 0.3, t1: -1.2, t2: 2.0}, {s: -2.0, t1: 0.5, t2: 0.1}):
         assert abs(float((loss - bce).subs(pt))) < 1e-12
+
+
+def test_ctc_loss_drill_by_enumerating_alignments(q):
+    dr = q["l09-ctc-loss-drill"]
+    assert dr.n_variants == 4
+    for v in variants(dr):
+        p1, p2 = values(v)["p1"], values(v)["p2"]
+        probs = [{"a": p1, "b": 0.1, "-": 0.9 - p1}, {"a": p2, "b": 0.1, "-": 0.9 - p2}]
+        assert all(math.isclose(sum(fr.values()), 1) for fr in probs)
+        p = sum(probs[0][x] * probs[1][y] for x, y in itertools.product("ab-", repeat=2) if collapse(x + y) == "a")
+        assert math.isclose(p, ctc_forward(probs, "a"))
+        assert math.isclose(number(part(v, "loss").answer), -math.log(p), rel_tol=1e-12)
+        for w in part(v, "loss").wrong_answers:
+            assert abs(number(w.answer) + math.log(p)) > 0.001

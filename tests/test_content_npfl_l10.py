@@ -39,7 +39,7 @@ def ticked_texts(p):
 
 def test_bank_shape(tmp_path):
     assert_bank_shape(LECTURE, tmp_path)
-    assert len(questions(LECTURE)) == 6
+    assert len(questions(LECTURE)) == 7
 
 
 def test_checker_accepts_references_and_rejects_listed_wrong_answers():
@@ -185,3 +185,27 @@ def test_wordpieces_merge_and_segmentation(q):
     assert ticked_texts(part(wq, "segment")) == [" · ".join(s.replace("#", "\\#") for s in seg)]
     # replaying BPE-style merges could segment differently: the statements of the comparison question
     assert [c.correct for c in part(q["l10-bpe-vs-wordpieces"], "statements").choices] == [True, True, False, False]
+
+
+def apply_merges(word: str, merges) -> list[str]:
+    symbols = list(word)
+    for a, b in merges:
+        out, i = [], 0
+        while i < len(symbols):
+            if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == (a, b):
+                out.append(a + b)
+                i += 2
+            else:
+                out.append(symbols[i])
+                i += 1
+        symbols = out
+    return symbols
+
+
+def test_bpe_segmentation_replays_the_learned_merges(q):
+    ap = q["l10-bpe-apply"]
+    merges, _ = bpe(corpus_from_prompt(q["l10-bpe"].prompt), 3)
+    assert "e + e, ee + d, r + eed" in ap.prompt and [" + ".join(m) for m in merges] == ["e + e", "ee + d", "r + eed"]
+    assert ticked_texts(part(ap, "deed")) == [" · ".join(apply_merges("deed", merges))]
+    assert number(part(ap, "freed").answer) == len(apply_merges("freed", merges))
+    assert apply_merges("freed", merges) == ["f", "reed"] and len(apply_merges("deer", merges)) == 3

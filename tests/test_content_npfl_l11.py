@@ -53,7 +53,7 @@ def attention_loops(Q, K, V, mask=None):
 
 def test_bank_shape(tmp_path):
     assert_bank_shape(LECTURE, tmp_path)
-    assert len(questions(LECTURE)) == 10
+    assert len(questions(LECTURE)) == 11
 
 
 def test_checker_accepts_references_and_rejects_listed_wrong_answers():
@@ -231,3 +231,15 @@ def test_bert_masking_rates_by_simulation(q):
     assert math.isclose(number(part(bt, "random").answer), 0.015)
     assert ticks(part(bt, "nsp")) == [True, False, False, False]
     assert ticks(part(q["l11-nsp-alternatives"], "statements")) == [True, True, False, False]
+
+
+def test_attention_scaling_drill_by_simulation(q):
+    sc = q["l11-scaling-drill"]
+    assert sc.n_variants == 3
+    rng = np.random.default_rng(7)
+    for v in variants(sc):
+        dk = int(values(v)["dk"])
+        qs, ks = rng.normal(size=(4000, dk)), rng.normal(size=(4000, dk))
+        dots = (qs * ks).sum(axis=1)
+        assert abs(dots.std() / number(part(v, "std").answer) - 1) < 0.05
+        assert abs((dots / math.sqrt(dk)).std() / number(part(v, "scaled").answer) - 1) < 0.05
