@@ -16,6 +16,7 @@ import streamlit as st
 
 from quizlib.model import Bank
 from quizlib.store import Store, default_db_path, default_db_url, url_from_settings
+from quizlib.ui.course import account_box, identity
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROFILE = "default"
@@ -90,7 +91,11 @@ def practice_link(qid: str, label: str, where=None) -> None:
 
 
 def current_profile() -> str:
-    """The session's profile; a new session (a reload, a shared link) takes `?profile=` from the URL."""
+    """The session's profile. Course mode: the login's subject, whatever the URL or session say.
+    Local mode: a new session (a reload, a shared link) takes `?profile=` from the URL."""
+    who = identity(get_store())
+    if who is not None:
+        return who.profile
     if "profile" not in st.session_state and st.query_params.get("profile"):
         st.session_state["profile"] = st.query_params["profile"].strip()[:40]
     return st.session_state.get("profile") or DEFAULT_PROFILE
@@ -120,6 +125,11 @@ def sidebar() -> None:
 
     store = get_store()
     with st.sidebar:
+        who = identity(store)
+        if who is not None:  # course mode: no picker, no ?profile= — the login decides
+            account_box(who)
+            st.metric("Cards due for review", progress.due_count(store, who.profile, datetime.now(timezone.utc)))
+            return
         _choose_profile(store)
         if current_profile() != DEFAULT_PROFILE:  # a reload keeps whose progress it is
             st.query_params["profile"] = current_profile()
