@@ -22,6 +22,7 @@ from npfl_content_helpers import (
     questions,
     values,
     variants,
+    verdict,
 )
 
 LECTURE = 9
@@ -265,3 +266,13 @@ def test_ctc_loss_drill_by_enumerating_alignments(q):
         assert math.isclose(number(part(v, "loss").answer), -math.log(p), rel_tol=1e-12)
         for w in part(v, "loss").wrong_answers:
             assert abs(number(w.answer) + math.log(p)) > 0.001
+
+
+def test_typical_student_spellings_are_accepted(q):
+    typed = {("l09-ctc", "length"): "2n+1",
+             ("l09-negative-sampling", "loss"): "-ln(σ(s)) - ln(1-σ(t1)) - ln(1-σ(t2))"}
+    for (qid, pid), text in typed.items():
+        r = verdict(part(q[qid], pid), text)
+        assert r.correct, (qid, pid, text, r.message)
+    v = variants(q["l09-crf-score"])[2]  # a = 2
+    assert verdict(part(v, "score"), "3.5").correct and not verdict(part(v, "score"), "4").correct
