@@ -84,6 +84,20 @@ def read_tolerance(text: str, line: int, c: Collector) -> tuple[float | None, fl
     return x, None
 
 
+N_LECTURES = 14
+"""The course's lectures are numbered 1..N_LECTURES (a bank's or a question's `lecture:`)."""
+
+
+def read_lecture(text: str, line: int, c: Collector) -> int | None:
+    """`lecture: 4` → 4; anything but a whole number 1..N_LECTURES is an error (None)."""
+    s = text.strip()
+    if re.fullmatch(r"[0-9]{1,3}", s) and 1 <= int(s) <= N_LECTURES:
+        return int(s)
+    c.error(line, f"lecture must be a whole number from 1 to {N_LECTURES} (the course lecture "
+                  f"the questions belong to), not {text.strip()!r}")
+    return None
+
+
 def read_bool(text: str, line: int, c: Collector, key: str) -> bool:
     s = text.strip().lower()
     if s in ("yes", "true", "1"):

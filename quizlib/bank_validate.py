@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import variants
-from .bank_fields import (ID_RE, Collector, read_bool, read_choices, read_points, read_rubric,
-                          read_tolerance, read_variables, read_wrong_answers, split_top)
+from .bank_fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
+                          read_rubric, read_tolerance, read_variables, read_wrong_answers, split_top)
 from .bank_maths import check_maths, check_placeholders
 from .bank_parse import RawBank, RawQuestion, RawSection, list_items, split_heading, strip_block
 from .model import KINDS, Bank, Part, Question, WrongAnswer
 
-FRONT_KEYS = {"title", "sources", "language", "topics"}
+FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
 PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}
-QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed"}
+QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture"}
 INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
 QUESTION_SECTIONS = PART_SECTIONS | {"prompt", "hints", "variables"}
@@ -56,6 +56,7 @@ def build_bank(path: Path, raw: RawBank, display: str,
     sources = _csv(front["sources"].value) if "sources" in front else ()
     topics = _csv(front["topics"].value) if "topics" in front else ()
     language = front["language"].value if "language" in front and front["language"].value else "en"
+    lecture = read_lecture(front["lecture"].value, front["lecture"].line, c) if "lecture" in front else None
     if not raw.questions:
         c.warn(1, "the bank has no questions (a question starts with `## id: title`)")
 
@@ -63,7 +64,7 @@ def build_bank(path: Path, raw: RawBank, display: str,
     seen: dict[str, int] = {}
     for rq in raw.questions:
         before = c.n_errors()
-        q = _build_question(rq, c, path, Path(path).stem, topics, sources, catalogue)
+        q = _build_question(rq, c, path, Path(path).stem, topics, sources, catalogue, lecture)
         if q is None:
             continue
         if q.id in seen:
@@ -74,7 +75,7 @@ def build_bank(path: Path, raw: RawBank, display: str,
             templates.append(q)
     questions = tuple(variants.render(t, 0) for t in templates)
     bank = Bank(id=Path(path).stem, title=title, path=str(path), sources=sources, language=language,
-                topics=topics, questions=questions, problems=tuple(c.problems))
+                topics=topics, questions=questions, problems=tuple(c.problems), lecture=lecture)
     return BuiltBank(bank, templates)
 
 
@@ -94,7 +95,8 @@ def _section_map(sections: list[RawSection], known: set[str], c: Collector, wher
 
 def _build_question(rq: RawQuestion, c: Collector, path: Path, bank_id: str,
                     bank_topics: tuple[str, ...], bank_sources: tuple[str, ...],
-                    catalogue: dict[str, set[str]] | None) -> Question | None:
+                    catalogue: dict[str, set[str]] | None,
+                    bank_lecture: int | None = None) -> Question | None:
     qid, title = split_heading(rq.heading)
     if not qid or not ID_RE.match(qid):
         c.error(rq.line, f"bad question id {qid!r}: use letters, digits, '-' and '_' only "
@@ -175,10 +177,12 @@ def _build_question(rq: RawQuestion, c: Collector, path: Path, bank_id: str,
     q_topics = _csv(rq.fields["topics"].value) if "topics" in rq.fields else ()
     reconstructed = (read_bool(rq.fields["reconstructed"].value, rq.fields["reconstructed"].line, c,
                                "reconstructed") if "reconstructed" in rq.fields else False)
+    lecture = (read_lecture(rq.fields["lecture"].value, rq.fields["lecture"].line, c)
+               if "lecture" in rq.fields else bank_lecture)
     q = Question(id=qid, title=title, prompt=prompt, parts=tuple(parts), source=source,
                  topics=tuple(dict.fromkeys(bank_topics + q_topics)), bank=bank_id, hints=hints,
                  solution=solution, variables=variables, covers=covers, reconstructed=reconstructed,
-                 file=str(path), line=rq.line)
+                 lecture=lecture, file=str(path), line=rq.line)
     check_placeholders(rq, q, c)
     check_maths(q, lines, c)
     return q

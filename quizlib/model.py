@@ -95,6 +95,7 @@ class Question:
     values: tuple[tuple[str, float], ...] = ()  # the variables' values in this variant
     covers: tuple[str, ...] = ()  # ids of items of the source file this question covers
     reconstructed: bool = False  # the material gave only an answer; the question was rebuilt
+    lecture: int | None = None  # the course lecture (1..14) it belongs to: the question's `lecture:` or its bank's
     file: str = ""
     line: int = 0
 
@@ -151,6 +152,7 @@ class Bank:
     language: str = "en"
     topics: tuple[str, ...] = ()
     questions: tuple[Question, ...] = ()  # the questions that passed validation
+    lecture: int | None = None  # the front matter's `lecture:` (1..14), the default of its questions
     problems: tuple[Problem, ...] = ()
 
     @property

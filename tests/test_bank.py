@@ -353,3 +353,41 @@ def test_loads_without_quizlib_answers(tmp_path, monkeypatch):
     (bank,) = load_banks(tmp_path)
     assert bank.ok and bank.questions[3].prompt == "m = 100, n = 0.1, sum 100.1."
     variants._evaluate_cached.cache_clear()
+
+
+# -- the `lecture:` key: front matter default, question override, 1..14 -------------------
+
+def test_lecture_front_matter_is_every_questions_default_and_a_question_overrides_it(tmp_path):
+    text = (FRONT.replace("topics: t1", "topics: t1\nlecture: 4") + QUESTION + "\n"
+            + QUESTION.replace("q1", "q2").replace("points: 1", "points: 1\nlecture: 12"))
+    write(tmp_path, "b.md", text)
+    (bank,) = load_banks(tmp_path)
+    assert bank.problems == () and bank.lecture == 4
+    assert {q.id: q.lecture for q in bank.questions} == {"q1": 4, "q2": 12}
+
+
+def test_lecture_is_none_when_no_lecture_is_given(tmp_path):
+    write(tmp_path, "b.md", FRONT + QUESTION)
+    (bank,) = load_banks(tmp_path)
+    assert bank.lecture is None and bank.questions[0].lecture is None
+
+
+@pytest.mark.parametrize("value", ["0", "15", "4.5", "four", "", "-3", "1e1", "04x"])
+def test_bad_lecture_is_an_error_at_its_line(tmp_path, value):
+    in_front = FRONT.replace("topics: t1", f"topics: t1\nlecture: {value}") + QUESTION
+    in_question = FRONT + QUESTION.replace("points: 1", f"points: 1\nlecture: {value}")
+    for text in (in_front, in_question):
+        probs = [p for p in problems_of(tmp_path, text) if "lecture" in p.message]
+        assert len(probs) == 1, (value, probs)
+        (p,) = probs
+        assert p.severity == "error" and p.line == line_of(text, "lecture:")
+        assert "1 to 14" in p.message and repr(value) in p.message
+    (bank,) = load_banks(tmp_path)
+    assert bank.questions == ()  # the question with a bad lecture is left out, not guessed
+
+
+@pytest.mark.parametrize("value, expected", [("1", 1), ("14", 14), (" 7 ", 7), ("09", 9)])
+def test_good_lecture_values(tmp_path, value, expected):
+    write(tmp_path, "b.md", FRONT + QUESTION.replace("points: 1", f"points: 1\nlecture: {value}"))
+    (bank,) = load_banks(tmp_path)
+    assert bank.problems == () and bank.questions[0].lecture == expected
