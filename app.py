@@ -11,6 +11,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import streamlit as st  # noqa: E402
 
 from quizlib.ui.common import sidebar  # noqa: E402
+from quizlib.ui.common import get_store  # noqa: E402
+from quizlib.ui.course import teacher  # noqa: E402
 
 st.set_page_config(page_title="DL Exam Trainer", page_icon="🧠", layout="wide")
 
@@ -45,6 +47,9 @@ PAGES = {
         st.Page("pages/lab_batchnorm.py", title="Batch norm", icon="📊"),
     ],
 }
+
+if teacher(get_store()):  # course mode, a named teacher (logs in first; nobody else sees it)
+    PAGES["Teacher"] = [st.Page("pages/class_view.py", title="Class", icon="🧑‍🏫")]
 
 page = st.navigation(PAGES)
 sidebar()

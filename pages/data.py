@@ -3,7 +3,7 @@ import streamlit as st
 
 from quizlib import export
 from quizlib.errors import StoreError
-from quizlib.ui import study
+from quizlib.ui import course, study
 
 ctx = study.context()
 st.title("Export & backup")
@@ -29,7 +29,10 @@ st.download_button("Download backup (.json)", export.backup_json(ctx.store, ctx.
                    file_name=f"backup-{ctx.profile}-{today}.json", mime="application/json", key="dl-backup")
 
 upload = st.file_uploader("Import a backup", type=["json"], key="up-backup")
-target = st.text_input("Into profile", value=ctx.profile, key="up-profile")
+if course.course_settings().enabled:  # course mode: only ever into your own login's progress
+    target = ctx.profile
+else:
+    target = st.text_input("Into profile", value=ctx.profile, key="up-profile")
 if upload is not None and st.button("Import", type="primary", key="up-import"):
     try:
         result = export.import_backup(ctx.store, upload.getvalue(), study.now(), profile=target or ctx.profile)

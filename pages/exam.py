@@ -1,7 +1,7 @@
 """Mock exam: start one, answer against a server-side clock, submit, read the report, see history."""
 import streamlit as st
 
-from quizlib import exam
+from quizlib import exam, practice
 from quizlib.errors import ConfigError
 from quizlib.ui import study
 
@@ -24,7 +24,7 @@ if rec is not None:
     for i, q in enumerate(exam.questions(rec, ctx.banks), 1):
         if q is None:
             continue
-        with st.container(border=True):
+        with st.container(border=True, key=f"exam-q-{q.id}"):
             study.question_header(q, i)
             answers.update(study.answer_inputs(q, f"exam{rec.id}", rec.answers))
     if answers != rec.answers:
@@ -47,14 +47,23 @@ if not ctx.banks:
     st.info("There are no question banks yet: add Markdown banks to content/.")
     st.stop()
 titles = {b.id: b.title for b in ctx.banks}
+lectures = practice.lectures(ctx.banks)
 with st.form("exam-start"):
+    mode = st.radio("Questions", list(exam.MODES), format_func=exam.MODES.get, key="exam-mode",
+                    index=list(exam.MODES).index(exam.default_mode(ctx.banks)))
+    span = (st.select_slider("Lectures", options=lectures, value=(lectures[0], lectures[-1]), key="exam-lectures",
+                             format_func=practice.lecture_label) if len(lectures) > 1 else None)
     n = st.number_input("Number of questions", min_value=1, max_value=30, value=4, key="exam-n")
     minutes = st.number_input("Minutes", min_value=1, max_value=300, value=30, key="exam-minutes")
     chosen = st.multiselect("Banks (none = all)", list(titles), format_func=titles.get, key="exam-banks")
+    seed = st.number_input("Seed (optional: the same seed draws the same exam)", min_value=0, value=None,
+                           step=1, key="exam-seed")
     start = st.form_submit_button("Start the exam", type="primary")
 if start:
     try:
-        settings = exam.ExamSettings(n_questions=int(n), minutes=float(minutes), banks=tuple(chosen))
+        settings = exam.settings_for(mode, n, minutes, chosen,
+                                     exam.lecture_range(*span, lectures) if span else (),
+                                     None if seed is None else int(seed))
         exam.start(ctx.store, ctx.profile, ctx.banks, settings, study.now())
         st.session_state.pop("exam_report", None)
         st.rerun()

@@ -1,4 +1,4 @@
-"""Practice: pick a bank or topic, answer one question at a time, see the score so far.
+"""Practice: pick a bank, topic or lecture, answer one question at a time, see the score so far.
 
 `?q=<question id>` opens that question directly; the URL follows the question shown.
 """
@@ -19,16 +19,18 @@ if not titles:
     st.info("No questions yet: put a bank in `content/` (see README, *Writing questions*).")
     st.stop()
 
-left, right = st.columns(2)
+left, middle, right = st.columns([2, 2, 1])
 bank = left.selectbox("Bank", [practice.ALL, *titles], key="practice:bank",
                       format_func=lambda b: titles.get(b, "All banks"))
-topic = right.selectbox("Topic", [practice.ALL, *practice.topics(banks)], key="practice:topic",
-                        format_func=lambda t: t or "All topics")
+topic = middle.selectbox("Topic", [practice.ALL, *practice.topics(banks)], key="practice:topic",
+                         format_func=lambda t: t or "All topics")
+lecture = right.selectbox("Lecture", [practice.ALL, *practice.lectures(banks)], key="practice:lecture",
+                          format_func=practice.lecture_label)
 
 state = st.session_state
-if state.get("practice:filter") != (bank, topic):  # new filter → new session in bank order
-    state["practice:filter"] = (bank, topic)
-    state["practice:session"] = practice.new_session(practice.select(banks, bank, topic))
+if state.get("practice:filter") != (bank, topic, lecture):  # new filter → new session in bank order
+    state["practice:filter"] = (bank, topic, lecture)
+    state["practice:session"] = practice.new_session(practice.select(banks, bank, topic, lecture))
     state["practice:since"] = quiz.utc_now()
 
 link = st.query_params.get("q")
@@ -45,13 +47,13 @@ def move(how: str) -> None:
     if how == "shuffle":
         seed = secrets.randbits(32)  # the draw is reproducible from this seed (kept for the record)
         state["practice:seed"] = seed
-        s = practice.new_session(practice.select(banks, bank, topic), True, practice.rng(seed))
+        s = practice.new_session(practice.select(banks, bank, topic, lecture), True, practice.rng(seed))
     state["practice:session"] = {"next": s.next, "previous": s.previous}.get(how, lambda: s)()
 
 
 session = state["practice:session"]
 if session.current is None:
-    st.info("No question matches this bank and topic.")
+    st.info("No question matches this bank, topic and lecture.")
     st.stop()
 nav = st.columns([1, 1, 1, 3])
 nav[0].button("← Previous", on_click=move, args=("previous",), disabled=session.index == 0,

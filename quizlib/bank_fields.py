@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bank_parse import ListItem
-from .model import Choice, Problem, RubricItem, Variable, WrongAnswer
+from .model import N_LECTURES, Choice, Problem, RubricItem, Variable, WrongAnswer
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 IDENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -82,10 +82,6 @@ def read_tolerance(text: str, line: int, c: Collector) -> tuple[float | None, fl
     if (m.group(1) or "").strip() == "abs":
         return None, x
     return x, None
-
-
-N_LECTURES = 14
-"""The course's lectures are numbered 1..N_LECTURES (a bank's or a question's `lecture:`)."""
 
 
 def read_lecture(text: str, line: int, c: Collector) -> int | None:

@@ -2,7 +2,10 @@
 
 An exam is drawn (seeded) by going round the chosen banks, one question per bank at a
 time and preferring topics not yet asked, so six questions from three lectures are
-two per lecture, as in the real exam. The exam row in the store holds `started_at`
+two per lecture. A range of course lectures narrows the pool; "like the real exam"
+draws only questions of the course's official list (those covering an `npfl-lNN-qM`
+item), going round the chosen lectures one official item at a time, each asked by its
+fullest question, so the exam carries the list's real points. The exam row in the store holds `started_at`
 and `deadline`: the countdown is `deadline - now`, so a reload or a new session
 continues the same exam and cannot reset the clock. Nothing is graded before the
 student submits or the time runs out; answers arriving more than `GRACE` after the
@@ -20,8 +23,9 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from quizlib import progress
+from quizlib.coverage import official_items, official_lecture
 from quizlib.errors import ConfigError
-from quizlib.model import Attempt, Bank, CheckResult, Part, Question
+from quizlib.model import N_LECTURES, Attempt, Bank, CheckResult, Part, Question
 from quizlib.store import ExamRecord, Store
 
 GRACE = timedelta(seconds=15)  # a submit this late still counts (page round trip, slow network)
@@ -35,8 +39,13 @@ class ExamSettings:
     banks: tuple[str, ...] = ()  # bank ids to draw from; () = all banks
     per_bank: int = 2  # at most this many from one bank (relaxed only if the banks run out)
     seed: int | None = None  # None: a fresh random exam
+    lectures: tuple[int, ...] = ()  # course lectures to draw from; () = every question, with or without one
+    like_real: bool = False  # only questions of the official list, round the lectures, with real points
 
     def __post_init__(self):
+        bad = [x for x in self.lectures if not (isinstance(x, int) and 1 <= x <= N_LECTURES)]
+        if bad:
+            raise ConfigError(f"lectures are numbered 1 to {N_LECTURES}, not {', '.join(map(str, bad))}")
         if self.n_questions < 1:
             raise ConfigError("a mock exam needs at least one question")
         if not 0 < self.minutes <= 24 * 60:
@@ -55,10 +64,13 @@ def _variants():
 
 def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator) -> list[tuple[Question, int]]:
     """Questions (rendered for their variant) and variant numbers, spread over banks and topics."""
-    pool = {b.id: list(b.questions) for b in banks
-            if b.questions and (not settings.banks or b.id in settings.banks)}
+    pool = {b.id: [q for q in b.questions if _in_scope(q, settings)] for b in banks
+            if not settings.banks or b.id in settings.banks}
+    pool = {bid: qs for bid, qs in pool.items() if qs}
     if not pool:
-        raise ConfigError("there are no questions in the chosen banks")
+        raise ConfigError(_empty_message(settings))
+    if settings.like_real:
+        return _with_variants(_draw_like_real(pool, settings.n_questions, rng), rng)
     for bid in pool:
         pool[bid] = [pool[bid][i] for i in rng.permutation(len(pool[bid]))]
     order = [sorted(pool)[i] for i in rng.permutation(len(pool))]
@@ -80,6 +92,81 @@ def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator
             taken[bid] += 1
         if len(picked) == before:
             cap += 1  # every bank hit its cap before n questions: allow one more each
+    return _with_variants(picked, rng)
+
+
+MODES = {"like-real": "Like the real exam: official questions with their real points, round the lectures",
+         "any": "Any questions of the banks (drills and material questions too)"}
+"""The mock exam's draw modes, as the start form offers them."""
+
+
+def default_mode(banks: Sequence[Bank]) -> str:
+    """"like-real" when the banks hold questions of the official list, else "any"."""
+    return "like-real" if any(official_items(q) for b in banks for q in b.questions) else "any"
+
+
+def lecture_range(low: int, high: int, available: Sequence[int]) -> tuple[int, ...]:
+    """The lectures from `low` to `high` (either order) that have questions; () when that is all
+    of them, which also keeps questions that belong to no lecture (a plain "all")."""
+    low, high = min(low, high), max(low, high)
+    chosen = tuple(x for x in sorted(set(available)) if low <= x <= high)
+    return () if set(chosen) == set(available) else chosen
+
+
+def settings_for(mode: str, n_questions: int, minutes: float, banks: Sequence[str] = (),
+                 lectures: tuple[int, ...] = (), seed: int | None = None) -> ExamSettings:
+    """The settings the start form describes (`mode` one of MODES)."""
+    if mode not in MODES:
+        raise ConfigError(f"unknown way to draw an exam: {mode!r}")
+    return ExamSettings(n_questions=int(n_questions), minutes=float(minutes), banks=tuple(banks),
+                        lectures=tuple(lectures), like_real=mode == "like-real", seed=seed)
+
+
+def _in_scope(q: Question, settings: ExamSettings) -> bool:
+    if settings.lectures and q.lecture not in settings.lectures:
+        return False
+    return not settings.like_real or bool(official_items(q))
+
+
+def _empty_message(settings: ExamSettings) -> str:
+    where = "the chosen banks"
+    if settings.lectures:
+        lo, hi = min(settings.lectures), max(settings.lectures)
+        where += f" and lecture{'s' if lo != hi else ''} {lo}{f'–{hi}' if lo != hi else ''}"
+    what = "questions of the official exam list" if settings.like_real else "questions"
+    return f"there are no {what} in {where}"
+
+
+def _draw_like_real(pool: dict[str, list[Question]], n: int, rng: np.random.Generator) -> list[Question]:
+    """Round the lectures in a seeded order, one official item of each at a time; an item is asked
+    by the question covering it with the most points (the full answer, the real points)."""
+    by_lecture: dict[int, dict[str, list[Question]]] = {}
+    for qs in pool.values():
+        for q in qs:
+            for item in official_items(q):
+                by_lecture.setdefault(official_lecture(item), {}).setdefault(item, []).append(q)
+    lectures = sorted(by_lecture)
+    lectures = [lectures[i] for i in rng.permutation(len(lectures))]
+    items = {lec: [sorted(by_lecture[lec])[i] for i in rng.permutation(len(by_lecture[lec]))]
+             for lec in lectures}
+    picked: list[Question] = []
+    done_items: set[str] = set()
+    while len(picked) < n and any(items.values()):
+        for lec in lectures:
+            while items[lec] and items[lec][0] in done_items:
+                items[lec].pop(0)
+            if len(picked) == n or not items[lec]:
+                continue
+            item = items[lec].pop(0)
+            best = max(q.points for q in by_lecture[lec][item])
+            fullest = [q for q in by_lecture[lec][item] if q.points == best]
+            q = fullest[int(rng.integers(len(fullest)))]
+            picked.append(q)
+            done_items.update(official_items(q))
+    return picked
+
+
+def _with_variants(picked: list[Question], rng: np.random.Generator) -> list[tuple[Question, int]]:
     mod = _variants()
     out = []
     for q in picked:
@@ -106,7 +193,7 @@ def start(store: Store, profile: str, banks: Sequence[Bank], settings: ExamSetti
     seed = settings.seed if settings.seed is not None else secrets.randbits(32)
     drawn = draw(banks, settings, np.random.default_rng(seed))
     deadline = now + timedelta(minutes=settings.minutes)
-    meta = dict(asdict(settings), seed=seed, banks=list(settings.banks),
+    meta = dict(asdict(settings), seed=seed, banks=list(settings.banks), lectures=list(settings.lectures),
                 max_score=sum(q.points for q, _ in drawn))
     return store.add_exam(profile, now, deadline, [(q.id, k) for q, k in drawn], meta)
 

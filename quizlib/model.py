@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 KINDS = ("number", "expr", "choice", "derivation", "matrix")
+N_LECTURES = 14
+"""The course's lectures are numbered 1..N_LECTURES (a bank's or a question's `lecture:`)."""
 """Kinds a graded part may have. A question with several parts has kind "multi"."""
 
 

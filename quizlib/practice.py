@@ -1,8 +1,8 @@
 """The practice session, without Streamlit: which questions, in what order, which variant, what score.
 
 A session is a frozen `Session` (the ordered question ids and a position) that the page
-keeps in its state and replaces on next/previous/shuffle. Questions are filtered by bank
-and topic; the order is the banks' own or a shuffle from a seeded Generator. A variant
+keeps in its state and replaces on next/previous/shuffle. Questions are filtered by bank,
+topic and course lecture; the order is the banks' own or a shuffle from a seeded Generator. A variant
 question shows the same student the same variant until they ask for a new one (the
 choice lives in the store). `score_so_far` reads the session's attempts from the store's
 list; `make_attempt` builds the row a graded answer becomes. Time (`now`) and randomness
@@ -18,7 +18,7 @@ import numpy as np
 
 from quizlib.model import Attempt, Bank, Part, Question
 
-ALL = ""  # the "no filter" value of a bank or topic selector
+ALL = ""  # the "no filter" value of a bank, topic or lecture selector
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,20 @@ def topics(banks: Iterable[Bank]) -> list[str]:
     return sorted({t for b in banks for q in b.questions for t in q.topics})
 
 
-def select(banks: Iterable[Bank], bank: str = ALL, topic: str = ALL) -> list[Question]:
-    """Questions of one bank (by id) and/or one topic, in bank order."""
-    return [q for b in banks if bank in (ALL, b.id) for q in b.questions if topic in (ALL, *q.topics)]
+def lectures(banks: Iterable[Bank]) -> list[int]:
+    """Every course lecture some question belongs to, ascending."""
+    return sorted({q.lecture for b in banks for q in b.questions if q.lecture is not None})
+
+
+def lecture_label(lecture: int | str) -> str:
+    """How a lecture selector shows a value: "Lecture 4", or "All lectures" for ALL."""
+    return f"Lecture {lecture}" if lecture != ALL else "All lectures"
+
+
+def select(banks: Iterable[Bank], bank: str = ALL, topic: str = ALL, lecture: int | str = ALL) -> list[Question]:
+    """Questions of one bank (by id), one topic and/or one lecture, in bank order."""
+    return [q for b in banks if bank in (ALL, b.id) for q in b.questions
+            if topic in (ALL, *q.topics) and (lecture == ALL or q.lecture == lecture)]
 
 
 def find(banks: Iterable[Bank], qid: str) -> Question | None:

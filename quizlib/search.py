@@ -5,8 +5,9 @@ and LaTeX markup (`\\sigma` → `sigma`, braces and `$` become spaces) — so "E
 "entropie" and "ENTROPIE" find the same questions. Every word of the query must occur
 somewhere in a question (as the start of a word of it); a hit in the title counts more
 than one in the topics, the prompt, or the solution, a whole word more than a prefix,
-and the whole query as a phrase adds a bonus. Every question has a deep link
-`practice?q=<id>` that opens it on the Practice page.
+and the whole query as a phrase adds a bonus. A bank and a course lecture narrow the
+search; with a lecture and no words, every question of that lecture is listed (bank
+order). Every question has a deep link `practice?q=<id>` that opens it on the Practice page.
 """
 from __future__ import annotations
 
@@ -65,11 +66,15 @@ def _score_field(words: list[str], text: str) -> float:
     return score
 
 
-def search(banks: Sequence[Bank], query: str, *, bank: str | None = None, limit: int = 50) -> list[Hit]:
+def search(banks: Sequence[Bank], query: str, *, bank: str | None = None, lecture: int | None = None,
+           limit: int = 50) -> list[Hit]:
     """Questions matching every word of `query`, best first (ties: bank order, then id)."""
     words = fold(query).split()
     if not words:
-        return []
+        if lecture is None:
+            return []
+        return [Hit(q, 0.0, (), deep_link(q.id)) for b in banks if not bank or b.id == bank
+                for q in b.questions if q.lecture == lecture][:limit]
     phrase = " ".join(words)
     hits = []
     order = 0
@@ -77,6 +82,8 @@ def search(banks: Sequence[Bank], query: str, *, bank: str | None = None, limit:
         if bank and b.id != bank:
             continue
         for q in b.questions:
+            if lecture is not None and q.lecture != lecture:
+                continue
             order += 1
             fields = _fields(q)
             joined = " ".join(fields.values()).split()

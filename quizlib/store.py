@@ -1,92 +1,135 @@
-"""The progress store: the only module that touches SQLite.
+"""The progress store: the only module that speaks SQL, on SQLite or PostgreSQL.
 
 Everything a student leaves behind — attempts, spaced-repetition cards, bookmarks,
-mock exams, the variant they were shown, their profile name — lives in one SQLite
-file (default: a user data folder, or $QUIZ_DB). Streamlit serves sessions from
-several threads, so every operation opens its own connection; the file is in WAL
-mode (readers never block the writer) and every write runs in `BEGIN IMMEDIATE`,
-which takes the write lock up front instead of failing half-way through a
-read-then-write with "database is locked". Rows carry natural keys (a UUID per
-attempt and exam, (profile, question) for the rest) so a backup imports idempotently.
+mock exams, the variant they were shown, their profile — lives in one database:
+an SQLite file by default (a user data folder, or $QUIZ_DB), or a server named by a
+SQLAlchemy URL ($QUIZ_DB_URL, e.g. `postgresql+psycopg://user:pw@host/quiz`). One
+schema (SQLAlchemy Core tables) and one set of queries serve both. The schema carries
+its version in `schema_version` and the migrations below run at start, one
+transaction each, under a lock, so an upgrade never loses a row.
+
+Every write is one transaction. SQLite: WAL (readers never block the writer) and
+`BEGIN IMMEDIATE`, which takes the write lock up front instead of failing half-way
+through a read-then-write with "database is locked". PostgreSQL: SERIALIZABLE, retried
+on a serialization failure, so a read that decides a write (a card's review) never
+loses a concurrent update. Rows carry natural keys (a UUID per attempt and exam,
+(profile, question) for the rest) so a backup imports idempotently on either backend.
+Text order is decided in Python, not by the server's collation, so both backends
+return the same lists.
 """
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import random
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import NullPool
 
 from quizlib.errors import StoreError
 from quizlib.model import Attempt
-from quizlib.store_rows import (  # noqa: F401 - re-exported: callers import these from the store
-    BACKUP_COLUMNS, ORDER, Bookmark, CardRow, ExamRecord, card_last_review, from_iso, iso,
+from quizlib.store_rows import (  # re-exported: callers import these from the store
+    BACKUP_COLUMNS,
+    ORDER,
+    Bookmark,
+    CardRow,
+    ExamRecord,
+    ProfileInfo,
+    card_last_review,
+    from_iso,
+    iso,
 )
 
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for the lock before giving up
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 10_000  # SQLite: a writer waits this long for the lock before giving up
+RETRIES = 30              # PostgreSQL: attempts at a transaction that keeps hitting serialization failures
+_RETRY_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS profiles (
-    name        TEXT PRIMARY KEY,
-    created_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS attempts (
-    id          INTEGER PRIMARY KEY,
-    uuid        TEXT NOT NULL UNIQUE,          -- natural key: backups import without duplicates
-    profile     TEXT NOT NULL,
-    question_id TEXT NOT NULL,
-    part_id     TEXT NOT NULL DEFAULT '',
-    variant     INTEGER NOT NULL DEFAULT 0,
-    answer      TEXT NOT NULL,
-    correct     INTEGER NOT NULL,
-    score       REAL NOT NULL,
-    max_score   REAL NOT NULL,
-    created_at  TEXT NOT NULL,                 -- ISO 8601, UTC, microseconds: sorts as text
-    mode        TEXT NOT NULL DEFAULT 'practice',
-    extra       TEXT NOT NULL DEFAULT '{}'     -- JSON
-);
-CREATE INDEX IF NOT EXISTS attempts_by_question ON attempts (profile, question_id, created_at);
-CREATE TABLE IF NOT EXISTS cards (
-    profile     TEXT NOT NULL,
-    question_id TEXT NOT NULL,
-    card        TEXT NOT NULL,                 -- fsrs.Card as JSON (quizlib.schedule)
-    due         TEXT NOT NULL,
-    PRIMARY KEY (profile, question_id)
-);
-CREATE INDEX IF NOT EXISTS cards_by_due ON cards (profile, due);
-CREATE TABLE IF NOT EXISTS bookmarks (
-    profile     TEXT NOT NULL,
-    question_id TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    note        TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (profile, question_id)
-);
-CREATE TABLE IF NOT EXISTS exams (
-    id           INTEGER PRIMARY KEY,
-    uuid         TEXT NOT NULL UNIQUE,
-    profile      TEXT NOT NULL,
-    started_at   TEXT NOT NULL,
-    deadline     TEXT NOT NULL,                -- kept here, not in the browser: a reload keeps it
-    questions    TEXT NOT NULL,                -- JSON [[question_id, variant], …]
-    settings     TEXT NOT NULL DEFAULT '{}',
-    answers      TEXT NOT NULL DEFAULT '{}',   -- JSON {"qid/part": text}
-    submitted_at TEXT,
-    report       TEXT,                         -- JSON, once graded
-    score        REAL,
-    max_score    REAL
-);
-CREATE INDEX IF NOT EXISTS exams_by_profile ON exams (profile, started_at);
-CREATE TABLE IF NOT EXISTS variants (
-    profile     TEXT NOT NULL,
-    question_id TEXT NOT NULL,
-    variant     INTEGER NOT NULL,
-    PRIMARY KEY (profile, question_id)
-);
-"""
+meta = sa.MetaData()
+T = sa.Text
+profiles_t = sa.Table(
+    "profiles", meta,
+    sa.Column("name", T, primary_key=True),
+    sa.Column("created_at", T, nullable=False),
+    sa.Column("display_name", T, nullable=False, server_default=""),  # v2: the provider's name
+    sa.Column("email", T, nullable=False, server_default=""),         # v2: the provider's e-mail
+)
+attempts_t = sa.Table(
+    "attempts", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uuid", T, nullable=False, unique=True),  # natural key: backups import without duplicates
+    sa.Column("profile", T, nullable=False),
+    sa.Column("question_id", T, nullable=False),
+    sa.Column("part_id", T, nullable=False, server_default=""),
+    sa.Column("variant", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("answer", T, nullable=False),
+    sa.Column("correct", sa.Integer, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("max_score", sa.Float, nullable=False),
+    sa.Column("created_at", T, nullable=False),  # ISO 8601, UTC, microseconds
+    sa.Column("mode", T, nullable=False, server_default="practice"),
+    sa.Column("extra", T, nullable=False, server_default="{}"),  # JSON
+    sa.Index("attempts_by_question", "profile", "question_id", "created_at"),
+)
+cards_t = sa.Table(
+    "cards", meta,
+    sa.Column("profile", T, primary_key=True),
+    sa.Column("question_id", T, primary_key=True),
+    sa.Column("card", T, nullable=False),  # fsrs.Card as JSON (quizlib.schedule)
+    sa.Column("due", T, nullable=False),
+    sa.Index("cards_by_due", "profile", "due"),
+)
+bookmarks_t = sa.Table(
+    "bookmarks", meta,
+    sa.Column("profile", T, primary_key=True),
+    sa.Column("question_id", T, primary_key=True),
+    sa.Column("created_at", T, nullable=False),
+    sa.Column("note", T, nullable=False, server_default=""),
+)
+exams_t = sa.Table(
+    "exams", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uuid", T, nullable=False, unique=True),
+    sa.Column("profile", T, nullable=False),
+    sa.Column("started_at", T, nullable=False),
+    sa.Column("deadline", T, nullable=False),  # kept here, not in the browser: a reload keeps it
+    sa.Column("questions", T, nullable=False),  # JSON [[question_id, variant], …]
+    sa.Column("settings", T, nullable=False, server_default="{}"),
+    sa.Column("answers", T, nullable=False, server_default="{}"),  # JSON {"qid/part": text}
+    sa.Column("submitted_at", T),
+    sa.Column("report", T),  # JSON, once graded
+    sa.Column("score", sa.Float),
+    sa.Column("max_score", sa.Float),
+    sa.Index("exams_by_profile", "profile", "started_at"),
+)
+variants_t = sa.Table(
+    "variants", meta,
+    sa.Column("profile", T, primary_key=True),
+    sa.Column("question_id", T, primary_key=True),
+    sa.Column("variant", sa.Integer, nullable=False),
+)
+version_t = sa.Table("schema_version", meta, sa.Column("version", sa.Integer, nullable=False))
+TABLES = {"attempts": attempts_t, "cards": cards_t, "bookmarks": bookmarks_t, "exams": exams_t,
+          "variants": variants_t}
+
+
+def _v2(con: sa.Connection) -> None:
+    """v1 → v2: profiles learn the login provider's name and e-mail (course mode)."""
+    for col in ("display_name", "email"):
+        con.exec_driver_sql(f"ALTER TABLE profiles ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {2: _v2}  # version reached → step
 
 
 def default_db_path() -> Path:
@@ -97,219 +140,353 @@ def default_db_path() -> Path:
     return Path(base) / "dl-exam-trainer" / "progress.sqlite3"
 
 
+def default_db_url() -> str | None:
+    """$QUIZ_DB_URL (a SQLAlchemy URL), if set."""
+    return os.environ.get("QUIZ_DB_URL") or None
+
+
+def url_from_settings(section: dict) -> str:
+    """A `[connections.quiz]` section (Streamlit's st.connection convention) as a URL."""
+    if section.get("url"):
+        return str(section["url"])
+    if not section.get("dialect"):
+        raise StoreError("[connections.quiz] needs `url`, or `dialect` with host and database")
+    driver = f"{section['dialect']}+{section['driver']}" if section.get("driver") else str(section["dialect"])
+    return sa.URL.create(driver, username=section.get("username"), password=section.get("password"),
+                         host=section.get("host"), port=section.get("port"),
+                         database=section.get("database")).render_as_string(hide_password=False)
+
+
+_ENGINES: dict[str, sa.Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine(url: str) -> sa.Engine:
+    """One engine (and so one connection pool) per server URL per process."""
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = sa.create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
+        return _ENGINES[url]
+
+
+def _sqlite_engine(path: Path) -> sa.Engine:
+    """A connection per operation (NullPool): the file is free between operations."""
+    engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool,
+                              connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_con, _record):
+        dbapi_con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(con):  # the driver is in autocommit mode: transactions are ours
+        con.exec_driver_sql("BEGIN IMMEDIATE" if con.get_execution_options().get("write") else "BEGIN")
+
+    return engine
+
+
 class Store:
-    """A progress file. Cheap to create; safe to share between threads."""
+    """A progress database. Cheap to create; safe to share between threads.
 
-    def __init__(self, path: str | os.PathLike | None = None):
-        self.path = Path(path) if path is not None else default_db_path()
-        if self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder, not a progress file")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise StoreError(f"cannot create the folder for {self.path}: {e}") from e
-        with self._connect() as con:
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path} was written by a newer version (schema {version})")
-            con.execute("PRAGMA journal_mode=WAL")
-        with self._write() as con:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    con.execute(statement)
-            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    `Store()` follows $QUIZ_DB_URL, else $QUIZ_DB / the default SQLite path;
+    `Store(path)` opens an SQLite file; `Store("postgresql+psycopg://…")` a server.
+    """
 
-    # -- connections --------------------------------------------------------
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One connection per operation, in autocommit mode (transactions are explicit)."""
-        con = None
-        try:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            yield con
-        except sqlite3.IntegrityError as e:  # e.g. an attempt whose UUID is already stored
-            raise StoreError(f"{self.path}: {e}") from e
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path} cannot be used as a progress file: {e}") from e
-        finally:
-            if con is not None:
-                con.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
+    def __init__(self, where: str | os.PathLike | None = None):
+        if where is None:
+            where = default_db_url() or default_db_path()
+        if isinstance(where, str) and "://" in where:
+            self.path = None
             try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+                self.engine = _engine(where)
+            except (exc.ArgumentError, ImportError) as e:
+                raise StoreError(f"cannot use the database URL: {e}") from e
+        else:
+            self.path = Path(where).expanduser()
+            if self.path.is_dir():
+                raise StoreError(f"{self.path} is a folder, not a progress file")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create the folder for {self.path}: {e}") from e
+            self.engine = _sqlite_engine(self.path)
+        self.url = self.engine.url.render_as_string(hide_password=True)
+        self.dialect = self.engine.dialect.name
+        self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        self._migrate()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # -- transactions -------------------------------------------------------
+    def _where(self) -> str:
+        return str(self.path) if self.path is not None else self.url
+
+    def _read(self, fn: Callable[[sa.Connection], Any]) -> Any:
+        with self._errors(), self.engine.connect() as con:
+            return fn(con)
+
+    def _write(self, fn: Callable[[sa.Connection], Any]) -> Any:
+        """Run `fn(con)` as one transaction; on PostgreSQL retried while it hits a serialization failure."""
+        for attempt in range(RETRIES):
+            try:
+                with self._errors(), self.engine.connect() as con:
+                    if self.dialect == "postgresql":
+                        con = con.execution_options(isolation_level="SERIALIZABLE")
+                    else:
+                        con = con.execution_options(write=True)
+                    with con.begin():
+                        return fn(con)
+            except StoreError as e:
+                if getattr(e.__cause__, "orig", None) is None or \
+                        getattr(e.__cause__.orig, "sqlstate", None) not in _RETRY_STATES or attempt == RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))  # jittered back-off
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Driver errors as StoreError, with the place (never the password) in the message."""
+        try:
+            yield
+        except exc.IntegrityError as e:  # e.g. an attempt whose UUID is already stored
+            raise StoreError(f"{self._where()}: a row with this key is already stored ({e.orig})") from e
+        except exc.OperationalError as e:
+            if self.dialect == "postgresql":
+                raise StoreError(f"{self._where()}: {e.orig}") from e
+            raise StoreError(f"{self._where()} cannot be used as a progress file: {e.orig}") from e
+        except exc.DBAPIError as e:
+            raise StoreError(f"{self._where()} cannot be used as a progress file: {e.orig}") from e
+
+    def _migrate(self) -> None:
+        """Create the schema, or bring an older one up to SCHEMA_VERSION; refuse a newer one."""
+        def step(con: sa.Connection) -> None:
+            if self.dialect == "postgresql":  # one starting process migrates, the others wait
+                con.execute(sa.text("SELECT pg_advisory_xact_lock(7310012)"))
+            names = set(sa.inspect(con).get_table_names())
+            if "schema_version" in names:
+                version = con.execute(sa.select(version_t.c.version)).scalar_one()
+            elif "attempts" in names:  # a file from before the version table (SQLite, version 1)
+                version = con.exec_driver_sql("PRAGMA user_version").scalar_one() if self.dialect == "sqlite" else 1
+                version_t.create(con)
+                con.execute(version_t.insert().values(version=version))
+            else:
+                meta.create_all(con)
+                con.execute(version_t.insert().values(version=SCHEMA_VERSION))
+                version = SCHEMA_VERSION
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self._where()} was written by a newer version (schema {version})")
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](con)
+            if version < SCHEMA_VERSION:
+                con.execute(version_t.update().values(version=SCHEMA_VERSION))
+
+        if self.dialect == "sqlite":  # outside any transaction, on the driver's own connection
+            with self._errors():
+                raw = self.engine.raw_connection()
+            try:
+                raw.driver_connection.execute("PRAGMA journal_mode=WAL")
+            except self.engine.dialect.loaded_dbapi.DatabaseError as e:
+                raise StoreError(f"{self.path} cannot be used as a progress file: {e}") from e
+            finally:
+                raw.close()
+        self._write(step)
+
+    def schema_version(self) -> int:
+        return self._read(lambda con: con.execute(sa.select(version_t.c.version)).scalar_one())
 
     # -- profiles -----------------------------------------------------------
+    def _ensure_profile(self, con: sa.Connection, name: str, now: datetime | None) -> None:
+        con.execute(self._insert(profiles_t).values(name=name, created_at=iso(now or datetime.now(UTC)))
+                    .on_conflict_do_nothing())
+
     def add_profile(self, name: str, now: datetime | None = None) -> None:
         name = name.strip()
         if not name:
             raise StoreError("a profile needs a name")
-        with self._write() as con:
-            _ensure_profile(con, name, now)
+        self._write(lambda con: self._ensure_profile(con, name, now))
 
     def profiles(self) -> list[str]:
-        with self._connect() as con:
-            rows = con.execute("SELECT name FROM profiles UNION SELECT profile FROM attempts ORDER BY 1")
-            return [r[0] for r in rows]
+        def q(con):
+            names = sa.union(sa.select(profiles_t.c.name), sa.select(attempts_t.c.profile))
+            return sorted(r[0] for r in con.execute(names))
+        return self._read(q)
+
+    def set_identity(self, profile: str, display_name: str, email: str, now: datetime | None = None) -> None:
+        """Record who a (login) profile is: the provider's name and e-mail."""
+        def q(con):
+            self._ensure_profile(con, profile, now)
+            con.execute(profiles_t.update().where(profiles_t.c.name == profile)
+                        .values(display_name=display_name, email=email))
+        self._write(q)
+
+    def profile_infos(self) -> list[ProfileInfo]:
+        """Every profile with its name and e-mail (empty for local profiles), by profile key."""
+        rows = self._read(lambda con: con.execute(sa.select(
+            profiles_t.c.name, profiles_t.c.display_name, profiles_t.c.email)).all())
+        return sorted(ProfileInfo(*r) for r in rows)
 
     # -- attempts -----------------------------------------------------------
     def add_attempt(self, a: Attempt) -> int:
         """Store one attempt; returns its row id. extra["uuid"] (made if absent) is its natural key."""
         extra = dict(a.extra)
         key = str(extra.pop("uuid", None) or uuid.uuid4())
-        with self._write() as con:
-            _ensure_profile(con, a.profile, a.created_at)
-            cur = con.execute(
-                "INSERT INTO attempts (uuid, profile, question_id, part_id, variant, answer, correct,"
-                " score, max_score, created_at, mode, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (key, a.profile, a.question_id, a.part_id, a.variant, a.answer, int(a.correct),
-                 float(a.score), float(a.max_score), iso(a.created_at), a.mode, json.dumps(extra)),
-            )
-            return cur.lastrowid
+        row = {"uuid": key, "profile": a.profile, "question_id": a.question_id, "part_id": a.part_id,
+               "variant": a.variant, "answer": a.answer, "correct": int(a.correct), "score": float(a.score),
+               "max_score": float(a.max_score), "created_at": iso(a.created_at), "mode": a.mode,
+               "extra": json.dumps(extra)}
+
+        def q(con):
+            self._ensure_profile(con, a.profile, a.created_at)
+            return con.execute(attempts_t.insert().values(**row).returning(attempts_t.c.id)).scalar_one()
+        return self._write(q)
 
     def attempts(self, profile: str, question_id: str | None = None) -> list[Attempt]:
         """A profile's attempts, oldest first (optionally of one question)."""
-        sql = "SELECT * FROM attempts WHERE profile = ?"
-        args: list = [profile]
+        s = sa.select(attempts_t).where(attempts_t.c.profile == profile)
         if question_id is not None:
-            sql += " AND question_id = ?"
-            args.append(question_id)
-        with self._connect() as con:
-            con.row_factory = sqlite3.Row
-            return [_attempt(r) for r in con.execute(sql + " ORDER BY created_at, id", args)]
+            s = s.where(attempts_t.c.question_id == question_id)
+        rows = self._read(lambda con: con.execute(s.order_by(attempts_t.c.created_at, attempts_t.c.id)).mappings().all())
+        return [_attempt(r) for r in rows]
 
     # -- variants -----------------------------------------------------------
     def get_variant(self, profile: str, question_id: str) -> int | None:
-        with self._connect() as con:
-            row = con.execute("SELECT variant FROM variants WHERE profile = ? AND question_id = ?",
-                              (profile, question_id)).fetchone()
-            return None if row is None else row[0]
+        return self._read(lambda con: con.execute(sa.select(variants_t.c.variant).where(
+            variants_t.c.profile == profile, variants_t.c.question_id == question_id)).scalar_one_or_none())
 
     def set_variant(self, profile: str, question_id: str, variant: int) -> None:
-        with self._write() as con:
-            con.execute("INSERT INTO variants (profile, question_id, variant) VALUES (?,?,?)"
-                        " ON CONFLICT (profile, question_id) DO UPDATE SET variant = excluded.variant",
-                        (profile, question_id, int(variant)))
+        ins = self._insert(variants_t).values(profile=profile, question_id=question_id, variant=int(variant))
+        self._write(lambda con: con.execute(ins.on_conflict_do_update(
+            index_elements=["profile", "question_id"], set_={"variant": ins.excluded.variant})))
+
+    def variants(self, profile: str) -> dict[str, int]:
+        return dict(self._read(lambda con: con.execute(sa.select(variants_t.c.question_id, variants_t.c.variant)
+                                                       .where(variants_t.c.profile == profile)).all()))
 
     # -- cards (spaced repetition) -----------------------------------------
     def get_card(self, profile: str, question_id: str) -> CardRow | None:
-        with self._connect() as con:
-            row = con.execute("SELECT question_id, card, due FROM cards WHERE profile = ? AND question_id = ?",
-                              (profile, question_id)).fetchone()
-            return None if row is None else CardRow(row[0], row[1], from_iso(row[2]))
+        row = self._read(lambda con: con.execute(sa.select(cards_t.c.question_id, cards_t.c.card, cards_t.c.due)
+                                                 .where(cards_t.c.profile == profile,
+                                                        cards_t.c.question_id == question_id)).first())
+        return None if row is None else CardRow(row[0], row[1], from_iso(row[2]))
 
     def update_card(self, profile: str, question_id: str,
                     change: Callable[[str | None], tuple[str, datetime]]) -> CardRow:
-        """Read-modify-write one card atomically: `change(old JSON or None) -> (new JSON, due)`."""
-        with self._write() as con:
-            row = con.execute("SELECT card FROM cards WHERE profile = ? AND question_id = ?",
-                              (profile, question_id)).fetchone()
-            card, due = change(None if row is None else row[0])
-            con.execute("INSERT INTO cards (profile, question_id, card, due) VALUES (?,?,?,?)"
-                        " ON CONFLICT (profile, question_id) DO UPDATE SET card = excluded.card,"
-                        " due = excluded.due", (profile, question_id, card, iso(due)))
-        return CardRow(question_id, card, due)
+        """Read-modify-write one card atomically: `change(old JSON or None) -> (new JSON, due)`.
+
+        `change` must be pure: on PostgreSQL a conflicting transaction makes it run again."""
+        def q(con):
+            old = con.execute(sa.select(cards_t.c.card).where(
+                cards_t.c.profile == profile, cards_t.c.question_id == question_id)).scalar_one_or_none()
+            card, due = change(old)
+            self._put_card(con, profile, question_id, card, iso(due))
+            return CardRow(question_id, card, due)
+        return self._write(q)
+
+    def _put_card(self, con: sa.Connection, profile: str, question_id: str, card: str, due: str) -> None:
+        ins = self._insert(cards_t).values(profile=profile, question_id=question_id, card=card, due=due)
+        con.execute(ins.on_conflict_do_update(index_elements=["profile", "question_id"],
+                                              set_={"card": ins.excluded.card, "due": ins.excluded.due}))
 
     def cards(self, profile: str, due_before: datetime | None = None) -> list[CardRow]:
         """A profile's cards, soonest due first (only those due at or before `due_before` if given)."""
-        sql, args = "SELECT question_id, card, due FROM cards WHERE profile = ?", [profile]
-        if due_before is not None:
-            sql += " AND due <= ?"
-            args.append(iso(due_before))
-        with self._connect() as con:
-            return [CardRow(q, c, from_iso(d)) for q, c, d in con.execute(sql + " ORDER BY due, question_id", args)]
+        return [c for _, c in self._cards(cards_t.c.profile == profile, due_before)]
+
+    def _cards(self, where, due_before: datetime | None) -> list[tuple[str, CardRow]]:
+        s = sa.select(cards_t.c.profile, cards_t.c.question_id, cards_t.c.card, cards_t.c.due).where(where)
+        rows = [(p, CardRow(qid, c, from_iso(d))) for p, qid, c, d in self._read(lambda con: con.execute(s).all())]
+        if due_before is not None:  # compared as datetimes, not as text in the server's collation
+            rows = [(p, c) for p, c in rows if c.due <= due_before]
+        return sorted(rows, key=lambda pc: (pc[1].due, pc[1].question_id, pc[0]))
 
     # -- bookmarks ----------------------------------------------------------
     def add_bookmark(self, profile: str, question_id: str, now: datetime, note: str = "") -> None:
-        with self._write() as con:
-            _ensure_profile(con, profile, now)
-            con.execute("INSERT INTO bookmarks (profile, question_id, created_at, note) VALUES (?,?,?,?)"
-                        " ON CONFLICT (profile, question_id) DO UPDATE SET note = excluded.note",
-                        (profile, question_id, iso(now), note))
+        def q(con):
+            self._ensure_profile(con, profile, now)
+            ins = self._insert(bookmarks_t).values(profile=profile, question_id=question_id, created_at=iso(now),
+                                                   note=note)
+            con.execute(ins.on_conflict_do_update(index_elements=["profile", "question_id"],
+                                                  set_={"note": ins.excluded.note}))
+        self._write(q)
 
     def remove_bookmark(self, profile: str, question_id: str) -> None:
-        with self._write() as con:
-            con.execute("DELETE FROM bookmarks WHERE profile = ? AND question_id = ?", (profile, question_id))
+        self._write(lambda con: con.execute(bookmarks_t.delete().where(
+            bookmarks_t.c.profile == profile, bookmarks_t.c.question_id == question_id)))
 
     def bookmarks(self, profile: str) -> list[Bookmark]:
-        with self._connect() as con:
-            rows = con.execute("SELECT question_id, created_at, note FROM bookmarks WHERE profile = ?"
-                               " ORDER BY created_at, question_id", (profile,))
-            return [Bookmark(q, from_iso(t), n) for q, t, n in rows]
+        rows = self._read(lambda con: con.execute(sa.select(
+            bookmarks_t.c.question_id, bookmarks_t.c.created_at, bookmarks_t.c.note)
+            .where(bookmarks_t.c.profile == profile)).all())
+        return sorted((Bookmark(q, from_iso(t), n) for q, t, n in rows), key=lambda b: (b.created_at, b.question_id))
 
     # -- exams --------------------------------------------------------------
     def add_exam(self, profile: str, started_at: datetime, deadline: datetime,
                  questions: list[tuple[str, int]], settings: dict | None = None) -> ExamRecord:
-        key = str(uuid.uuid4())
-        with self._write() as con:
-            _ensure_profile(con, profile, started_at)
-            cur = con.execute(
-                "INSERT INTO exams (uuid, profile, started_at, deadline, questions, settings)"
-                " VALUES (?,?,?,?,?,?)",
-                (key, profile, iso(started_at), iso(deadline), json.dumps([list(q) for q in questions]),
-                 json.dumps(settings or {})))
-            exam_id = cur.lastrowid
-        return self.get_exam(exam_id)
+        row = {"uuid": str(uuid.uuid4()), "profile": profile, "started_at": iso(started_at),
+               "deadline": iso(deadline), "questions": json.dumps([list(q) for q in questions]),
+               "settings": json.dumps(settings or {})}
+
+        def q(con):
+            self._ensure_profile(con, profile, started_at)
+            return con.execute(exams_t.insert().values(**row).returning(exams_t.c.id)).scalar_one()
+        return self.get_exam(self._write(q))
 
     def get_exam(self, exam_id: int) -> ExamRecord | None:
-        with self._connect() as con:
-            con.row_factory = sqlite3.Row
-            row = con.execute("SELECT * FROM exams WHERE id = ?", (exam_id,)).fetchone()
-            return None if row is None else _exam(row)
+        row = self._read(lambda con: con.execute(sa.select(exams_t).where(exams_t.c.id == exam_id)).mappings().first())
+        return None if row is None else _exam(row)
 
     def exams(self, profile: str) -> list[ExamRecord]:
         """A profile's exams, newest first."""
-        with self._connect() as con:
-            con.row_factory = sqlite3.Row
-            rows = con.execute("SELECT * FROM exams WHERE profile = ? ORDER BY started_at DESC, id DESC",
-                               (profile,))
-            return [_exam(r) for r in rows]
+        s = sa.select(exams_t).where(exams_t.c.profile == profile)
+        rows = self._read(lambda con: con.execute(s).mappings().all())
+        return sorted((_exam(r) for r in rows), key=lambda e: (e.started_at, e.id), reverse=True)
 
     def save_exam_answers(self, exam_id: int, answers: dict) -> None:
         """Keep the answers typed so far (only while the exam is open)."""
-        with self._write() as con:
-            con.execute("UPDATE exams SET answers = ? WHERE id = ? AND submitted_at IS NULL",
-                        (json.dumps(answers), exam_id))
+        self._write(lambda con: con.execute(exams_t.update().where(
+            exams_t.c.id == exam_id, exams_t.c.submitted_at.is_(None)).values(answers=json.dumps(answers))))
 
     def finish_exam(self, exam_id: int, submitted_at: datetime, answers: dict, report: dict,
                     score: float, max_score: float) -> bool:
         """Store the graded exam once; False if it had already been submitted (a double click)."""
-        with self._write() as con:
-            cur = con.execute(
-                "UPDATE exams SET submitted_at = ?, answers = ?, report = ?, score = ?, max_score = ?"
-                " WHERE id = ? AND submitted_at IS NULL",
-                (iso(submitted_at), json.dumps(answers), json.dumps(report), score, max_score, exam_id))
-            return cur.rowcount == 1
+        return self._write(lambda con: con.execute(exams_t.update().where(
+            exams_t.c.id == exam_id, exams_t.c.submitted_at.is_(None)).values(
+            submitted_at=iso(submitted_at), answers=json.dumps(answers), report=json.dumps(report),
+            score=score, max_score=max_score)).rowcount == 1)
 
     def update_exam_report(self, exam_id: int, report: dict, score: float) -> None:
         """Replace a submitted exam's report (self-graded derivations change the score)."""
-        with self._write() as con:
-            con.execute("UPDATE exams SET report = ?, score = ? WHERE id = ? AND submitted_at IS NOT NULL",
-                        (json.dumps(report), score, exam_id))
+        self._write(lambda con: con.execute(exams_t.update().where(
+            exams_t.c.id == exam_id, exams_t.c.submitted_at.is_not(None)).values(
+            report=json.dumps(report), score=score)))
 
-    def variants(self, profile: str) -> dict[str, int]:
-        with self._connect() as con:
-            return dict(con.execute("SELECT question_id, variant FROM variants WHERE profile = ?", (profile,)))
+    # -- the whole class, for the teacher's view only (quizlib.course decides who may) --
+    def class_attempts(self) -> list[Attempt]:
+        """Every profile's attempts, oldest first."""
+        s = sa.select(attempts_t).order_by(attempts_t.c.created_at, attempts_t.c.id)
+        return [_attempt(r) for r in self._read(lambda con: con.execute(s).mappings().all())]
+
+    def class_cards(self, due_before: datetime | None = None) -> list[tuple[str, CardRow]]:
+        """Every profile's cards as (profile, card), soonest due first."""
+        return self._cards(sa.true(), due_before)
+
+    def class_exams(self) -> list[ExamRecord]:
+        """Every profile's exams, newest first."""
+        rows = self._read(lambda con: con.execute(sa.select(exams_t)).mappings().all())
+        return sorted((_exam(r) for r in rows), key=lambda e: (e.started_at, e.id), reverse=True)
 
     # -- backup: plain rows keyed by natural keys, never by row id -----------
     def dump_profile(self, profile: str) -> dict[str, list[dict]]:
         """Every row of a profile, table by table, without row ids (JSON-ready)."""
-        out = {}
-        with self._connect() as con:
-            con.row_factory = sqlite3.Row
+        def q(con):
+            out = {}
             for table, cols in BACKUP_COLUMNS.items():
-                rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE profile = ?"
-                                   f" ORDER BY {ORDER[table]}", (profile,))
-                out[table] = [dict(r) for r in rows]
-        return out
+                t = TABLES[table]
+                rows = [dict(r) for r in con.execute(sa.select(*(t.c[c] for c in cols))
+                                                     .where(t.c.profile == profile)).mappings()]
+                out[table] = sorted(rows, key=lambda r: tuple(r[c] for c in ORDER[table]))
+            return out
+        return self._read(q)
 
     def load_profile(self, profile: str, tables: dict[str, list[dict]], now: datetime) -> dict[str, dict]:
         """Add the rows of a dump to `profile`, skipping those already here; one transaction.
@@ -317,33 +494,30 @@ class Store:
         Returns {table: {"added": n, "skipped": m}}. A card already here is replaced only by one
         reviewed later (its JSON's last_review), so merging two machines keeps the newer schedule.
         """
-        summary = {t: {"added": 0, "skipped": 0} for t in BACKUP_COLUMNS}
-        with self._write() as con:
-            _ensure_profile(con, profile, now)
+        def q(con):
+            summary = {t: {"added": 0, "skipped": 0} for t in BACKUP_COLUMNS}
+            self._ensure_profile(con, profile, now)
             for table, cols in BACKUP_COLUMNS.items():
+                t = TABLES[table]
                 for row in tables.get(table, []):
-                    values = [profile if c == "profile" else row[c] for c in cols]
+                    values = {c: profile if c == "profile" else row[c] for c in cols}
                     if table == "cards":
-                        old = con.execute("SELECT card FROM cards WHERE profile = ? AND question_id = ?",
-                                          (profile, row["question_id"])).fetchone()
-                        if old is not None and card_last_review(old[0]) >= card_last_review(row["card"]):
+                        old = con.execute(sa.select(t.c.card).where(
+                            t.c.profile == profile, t.c.question_id == row["question_id"])).scalar_one_or_none()
+                        if old is not None and card_last_review(old) >= card_last_review(row["card"]):
                             summary[table]["skipped"] += 1
                             continue
-                        verb = "INSERT OR REPLACE"
-                    else:
-                        verb = "INSERT OR IGNORE"
-                    cur = con.execute(f"{verb} INTO {table} ({', '.join(cols)})"
-                                      f" VALUES ({', '.join('?' * len(cols))})", values)
-                    summary[table]["added" if cur.rowcount == 1 else "skipped"] += 1
-        return summary
+                        self._put_card(con, profile, row["question_id"], row["card"], row["due"])
+                        summary[table]["added"] += 1
+                        continue
+                    ins = self._insert(t).values(**values).on_conflict_do_nothing()
+                    n = len(con.execute(ins.returning(sa.literal(1))).all())  # a skipped row returns none
+                    summary[table]["added" if n == 1 else "skipped"] += 1
+            return summary
+        return self._write(q)
 
 
-def _ensure_profile(con: sqlite3.Connection, name: str, now: datetime | None) -> None:
-    con.execute("INSERT OR IGNORE INTO profiles (name, created_at) VALUES (?, ?)",
-                (name, iso(now or datetime.now(timezone.utc))))
-
-
-def _attempt(r: sqlite3.Row) -> Attempt:
+def _attempt(r) -> Attempt:
     extra = json.loads(r["extra"])
     extra["uuid"] = r["uuid"]
     return Attempt(profile=r["profile"], question_id=r["question_id"], answer=r["answer"],
@@ -352,7 +526,7 @@ def _attempt(r: sqlite3.Row) -> Attempt:
                    mode=r["mode"], id=r["id"], extra=extra)
 
 
-def _exam(r: sqlite3.Row) -> ExamRecord:
+def _exam(r) -> ExamRecord:
     return ExamRecord(
         id=r["id"], uuid=r["uuid"], profile=r["profile"], started_at=from_iso(r["started_at"]),
         deadline=from_iso(r["deadline"]), questions=tuple((q, int(v)) for q, v in json.loads(r["questions"])),

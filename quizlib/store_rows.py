@@ -1,6 +1,6 @@
 """The rows the progress store hands out, and how they are written as text — no SQL here.
 
-quizlib.store (the only module touching SQLite) reads and writes these: cards, bookmarks
+quizlib.store (the only module speaking SQL) reads and writes these: cards, bookmarks
 and exams as frozen dataclasses (attempts are quizlib.model.Attempt), datetimes as
 sortable UTC ISO text, and the list of columns a profile backup carries per table.
 """
@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def iso(t: datetime) -> str:
     """A datetime as sortable UTC text (naive times are taken as UTC)."""
     if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    return t.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def from_iso(s: str) -> datetime:
@@ -58,6 +58,16 @@ class ExamRecord:
         return self.submitted_at is not None
 
 
+@dataclass(frozen=True, order=True)
+class ProfileInfo:
+    """Who a profile is: its key (a free name, or `sub:<subject>` after a login) and, after a login,
+    the provider's name and e-mail."""
+
+    name: str
+    display_name: str = ""
+    email: str = ""
+
+
 BACKUP_COLUMNS = {  # table → the columns a backup carries (natural keys included, row ids not)
     "attempts": ("uuid", "profile", "question_id", "part_id", "variant", "answer", "correct", "score",
                  "max_score", "created_at", "mode", "extra"),
@@ -67,10 +77,10 @@ BACKUP_COLUMNS = {  # table → the columns a backup carries (natural keys inclu
               "submitted_at", "report", "score", "max_score"),
     "variants": ("profile", "question_id", "variant"),
 }
-ORDER = {"attempts": "created_at, uuid", "cards": "question_id", "bookmarks": "question_id",
-         "exams": "started_at, uuid", "variants": "question_id"}
+ORDER = {"attempts": ("created_at", "uuid"), "cards": ("question_id",), "bookmarks": ("question_id",),
+         "exams": ("started_at", "uuid"), "variants": ("question_id",)}  # a backup's row order
 
 
 def card_last_review(card_json: str) -> datetime:
     t = json.loads(card_json).get("last_review")
-    return from_iso(t) if t else datetime.min.replace(tzinfo=timezone.utc)
+    return from_iso(t) if t else datetime.min.replace(tzinfo=UTC)

@@ -4,6 +4,9 @@ Every test gets its own SQLite file through $QUIZ_DB, so no test reads or writes
 the developer's real progress. Browser tests start `streamlit run app.py` on a free
 127.0.0.1 port and stop it by its process id; without Chromium or Playwright they
 skip — unless $QUIZ_REQUIRE_BROWSER=1 (as in CI), where a missing browser fails.
+Store tests run on SQLite and on a real PostgreSQL that the session starts
+(tests/pg_server.py) and stops; without PostgreSQL they skip — unless
+$QUIZ_REQUIRE_POSTGRES=1 (as in CI), where a missing server fails.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pg_server import PgServer, find_bin
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -37,6 +41,36 @@ def _need_browser(reason: str):
     if os.environ.get("QUIZ_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests are required here ($QUIZ_REQUIRE_BROWSER=1) but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the whole session, on a free port, stopped by pg_ctl at the end."""
+    def need(reason: str):
+        if os.environ.get("QUIZ_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here ($QUIZ_REQUIRE_POSTGRES=1) but {reason}")
+        pytest.skip(reason)
+
+    bindir = find_bin()
+    if bindir is None:
+        need("PostgreSQL is not installed (apt-get install postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        need("psycopg is not installed (pip install -r requirements.txt)")
+    server = PgServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Where a store test keeps its data: an SQLite file, or a fresh database on the session's server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "p.sqlite3")
+    return request.getfixturevalue("pg_server").create_database()
 
 
 def _free_port() -> int:

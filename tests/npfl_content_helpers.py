@@ -149,7 +149,8 @@ def matrix_value(text: str, env: dict) -> np.ndarray:
 def number(text: str, vals: dict | None = None) -> float:
     """A bank number answer (SymPy syntax, maybe with the variant's variables) as a float."""
     local = {k: sympy.Symbol(k) for k in (vals or {})}
-    local.update(sigma=sympy.Lambda(sympy.Symbol("_s"), 1 / (1 + sympy.exp(-sympy.Symbol("_s")))))
+    s = sympy.Symbol("_s")
+    local.update(sigma=sympy.Lambda(s, 1 / (1 + sympy.exp(-s))), relu=sympy.Lambda(s, sympy.Max(0, s)))
     e = sympy.sympify(text.replace("^", "**"), locals=local)
     return float(e.subs({local[k]: v for k, v in (vals or {}).items()}))
 
@@ -160,3 +161,17 @@ def expr(text: str, names) -> sympy.Expr:
     z = sympy.Symbol("_s")
     local.update(sigma=sympy.Lambda(z, 1 / (1 + sympy.exp(-z))))
     return sympy.sympify(text.replace("^", "**"), locals=local)
+
+
+def raw_answer(lecture: int, qid: str, pid: str) -> str:
+    """The `answer:` line of a part as written in the bank (before a variant fills in the values)."""
+    text = (CONTENT / f"npfl114_lecture_{lecture:02d}.md").read_text(encoding="utf-8")
+    block = re.search(rf"^## {re.escape(qid)}:.*?(?=^## |\Z)", text, flags=re.DOTALL | re.MULTILINE).group(0)
+    part_text = re.search(rf"^### Part {re.escape(pid)}:.*?(?=^### |\Z)", block, flags=re.DOTALL | re.MULTILINE).group(0)
+    return re.search(r"^answer: (.*)$", part_text, flags=re.MULTILINE).group(1).strip()
+
+
+def verdict(p, typed: str):
+    """The checker's verdict on what a student typed into part `p` (with the part's own settings)."""
+    return check(p.answer, typed, kind=p.kind, symbols=list(p.symbols), rtol=p.rtol, atol=p.atol, let=p.let,
+                 functions=p.functions, wrong_answers=p.wrong_answers)

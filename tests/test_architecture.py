@@ -67,7 +67,8 @@ def test_only_ui_imports_streamlit(path):
 def test_only_store_touches_sqlite(path):
     if rel(path) == "quizlib/store.py":
         return
-    assert "sqlite3" not in roots(imports(path)), f"{rel(path)} imports sqlite3; only quizlib/store.py may"
+    bad = roots(imports(path)) & {"sqlite3", "sqlalchemy", "psycopg"}
+    assert not bad, f"{rel(path)} imports {bad}; only quizlib/store.py speaks SQL"
 
 
 def test_nn_is_numpy_only():

@@ -22,6 +22,7 @@ from npfl_content_helpers import (
     questions,
     values,
     variants,
+    verdict,
 )
 
 LECTURE = 8
@@ -79,7 +80,7 @@ def gru_step(P, x, h):
 
 def test_bank_shape(tmp_path):
     assert_bank_shape(LECTURE, tmp_path)
-    assert len(questions(LECTURE)) == 7
+    assert len(questions(LECTURE)) == 8
 
 
 def test_checker_accepts_references_and_rejects_listed_wrong_answers():
@@ -229,3 +230,37 @@ def test_lstm_and_gru_parameter_counts_from_the_cells_arrays(q):
         gru = sum(a.size for a in gru_params(D, H).values())
         assert number(part(v, "lstm").answer) == lstm
         assert number(part(v, "gru").answer) == gru
+
+
+def test_cell_gradient_factor_by_finite_differences(q):
+    cg = q["l08-cell-gradient"]
+    assert cg.n_variants == 6
+    for v in variants(cg):
+        f, T = values(v)["f"], int(values(v)["T"])
+        P = lstm_params(1, 1)
+        for k in P:
+            P[k][...] = 0
+        P["bf"][...] = math.log(f / (1 - f))  # sigma(b_f) = f with zero weights
+        P["bi"][...] = 2.0
+        P["bc"][...] = 0.3  # the input term adds to the cell but does not depend on c
+
+        def run(c0, P=P, T=T):
+            c = np.array([[c0]])
+            for _ in range(T):
+                c = lstm_step(P, np.zeros((1, 1)), np.zeros((1, 1)), c)["ct"]
+            return c[0, 0]
+
+        # along this path c_T is affine in c_0, so a wide secant is exact (and resolves 0.5^50)
+        grad = (run(1e6) - run(-1e6)) / 2e6
+        assert math.isclose(number(part(v, "factor").answer), grad, rel_tol=1e-6)
+        assert math.isclose((run(0.5 + 1e-3) - run(0.5 - 1e-3)) / 2e-3, grad, rel_tol=1e-3, abs_tol=1e-9)
+
+
+def test_typical_student_spellings_are_accepted(q):
+    typed = {("l08-lstm", "forget"): "σ(Wf x + Vf h + bf)", ("l08-lstm", "cell"): "i⊙chat + f⊙c",
+             ("l08-lstm", "output"): "o ⊙ tanh(ct)", ("l08-gru", "update"): "u⊙h + (1-u)⊙hhat",
+             ("l08-gru", "candidate"): "tanh(Wh x + Vh(r⊙h) + bh)", ("l08-highway", "output"): "t⊙hx + (1-t)⊙x",
+             ("l08-layer-norm", "formula"): "γ(x-μ)/√(s2+ε)+β"}
+    for (qid, pid), text in typed.items():
+        r = verdict(part(q[qid], pid), text)
+        assert r.correct, (qid, pid, text, r.message)

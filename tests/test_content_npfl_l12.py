@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 import sympy
-from npfl_bank_helpers import accepts, all_variants, contract, load, num, part, same_expr, values
+from npfl_variant_helpers import accepts, all_variants, contract, load, num, part, same_expr, values
 
 BANK = "npfl114_lecture_12"
 

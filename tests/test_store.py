@@ -1,23 +1,16 @@
-"""The progress store: round trips, profiles, variants, bad files, concurrency and crashes."""
+"""The progress store on both backends (SQLite and a real PostgreSQL): round trips, profiles,
+variants, cards, bookmarks, exams, the teacher's class-wide reads and failed writes."""
 from __future__ import annotations
 
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import threading
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from quizlib.errors import StoreError
 from quizlib.model import Attempt
-from quizlib.store import SCHEMA_VERSION, Store, default_db_path
+from quizlib.store import ProfileInfo, Store
 
-ROOT = Path(__file__).resolve().parent.parent
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def attempt(i=0, profile="ana", qid="q1", correct=True, **kw) -> Attempt:
@@ -25,34 +18,8 @@ def attempt(i=0, profile="ana", qid="q1", correct=True, **kw) -> Attempt:
                    score=2.0 if correct else 0.0, max_score=2.0, created_at=T0 + timedelta(seconds=i), **kw)
 
 
-def test_default_path_follows_quiz_db(tmp_path, monkeypatch):
-    monkeypatch.setenv("QUIZ_DB", str(tmp_path / "x.sqlite3"))
-    assert default_db_path() == tmp_path / "x.sqlite3"
-    assert Store().path == tmp_path / "x.sqlite3"
-    assert (tmp_path / "x.sqlite3").exists()
-
-
-def test_default_path_is_a_user_data_folder(tmp_path, monkeypatch):
-    monkeypatch.delenv("QUIZ_DB")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    assert default_db_path() == tmp_path / "data" / "dl-exam-trainer" / "progress.sqlite3"
-    monkeypatch.delenv("XDG_DATA_HOME")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert default_db_path() == tmp_path / "home" / ".local" / "share" / "dl-exam-trainer" / "progress.sqlite3"
-
-
-def test_creates_file_schema_and_wal(tmp_path):
-    path = tmp_path / "deep" / "folder" / "p.sqlite3"
-    Store(path)
-    with sqlite3.connect(path) as con:
-        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"attempts", "cards", "bookmarks", "exams", "variants", "profiles"} <= tables
-
-
-def test_attempt_round_trip_oldest_first(tmp_path):
-    store = Store(tmp_path / "p.sqlite3")
+def test_attempt_round_trip_oldest_first(db_url):
+    store = Store(db_url)
     a = attempt(5, variant=2, part_id="b2", mode="exam", extra={"exam": "u-1"})
     b = attempt(1, correct=False)
     ida, idb = store.add_attempt(a), store.add_attempt(b)
@@ -66,21 +33,32 @@ def test_attempt_round_trip_oldest_first(tmp_path):
     assert g.id == ida and g.extra["exam"] == "u-1" and len(g.extra["uuid"]) == 36
 
 
-def test_same_uuid_twice_is_refused(tmp_path):
-    store = Store(tmp_path / "p.sqlite3")
+def test_text_survives_unicode_and_quotes(db_url):
+    store = Store(db_url)
+    text = "σ'(z) = σ(z)(1 − σ(z)); DROP TABLE attempts; -- \"quoted\" \\ back"
+    store.add_attempt(Attempt(profile="zoë", question_id="q'1", answer=text, correct=False, score=0.5,
+                              max_score=1.0, created_at=T0))
+    got = store.attempts("zoë", "q'1")
+    assert [a.answer for a in got] == [text] and got[0].score == 0.5
+
+
+def test_same_uuid_twice_is_refused(db_url):
+    store = Store(db_url)
     store.add_attempt(attempt(extra={"uuid": "fixed"}))
-    with pytest.raises(StoreError, match="UNIQUE"):
+    with pytest.raises(StoreError, match="already stored"):
         store.add_attempt(attempt(1, extra={"uuid": "fixed"}))
     assert len(store.attempts("ana")) == 1
+    store.add_attempt(attempt(2))  # the failed transaction left nothing locked
+    assert len(store.attempts("ana")) == 2
 
 
-def test_attempts_survive_a_new_store_object(tmp_path):
-    Store(tmp_path / "p.sqlite3").add_attempt(attempt())
-    assert len(Store(tmp_path / "p.sqlite3").attempts("ana")) == 1
+def test_attempts_survive_a_new_store_object(db_url):
+    Store(db_url).add_attempt(attempt())
+    assert len(Store(db_url).attempts("ana")) == 1
 
 
-def test_attempts_filter_by_profile_and_question(tmp_path):
-    store = Store(tmp_path / "p.sqlite3")
+def test_attempts_filter_by_profile_and_question(db_url):
+    store = Store(db_url)
     store.add_attempt(attempt(0, qid="q1"))
     store.add_attempt(attempt(1, qid="q2"))
     store.add_attempt(attempt(2, profile="ben"))
@@ -89,13 +67,23 @@ def test_attempts_filter_by_profile_and_question(tmp_path):
     assert store.attempts("nobody") == []
     assert store.profiles() == ["ana", "ben"]
     store.add_profile("cleo")
-    assert store.profiles() == ["ana", "ben", "cleo"]
+    store.add_profile("Bob")  # byte order, the same on both backends whatever the server's collation
+    assert store.profiles() == ["Bob", "ana", "ben", "cleo"]
     with pytest.raises(StoreError):
         store.add_profile("  ")
 
 
-def test_variants_per_profile(tmp_path):
-    store = Store(tmp_path / "p.sqlite3")
+def test_identity_of_a_login_profile(db_url):
+    store = Store(db_url)
+    store.set_identity("sub:123", "Ana Lima", "ana@uni.example", now=T0)
+    store.set_identity("sub:123", "Ana M. Lima", "ana@uni.example", now=T0)
+    store.add_profile("local")
+    assert store.profile_infos() == [ProfileInfo("local", "", ""),
+                                     ProfileInfo("sub:123", "Ana M. Lima", "ana@uni.example")]
+
+
+def test_variants_per_profile(db_url):
+    store = Store(db_url)
     assert store.get_variant("ana", "q1") is None
     store.set_variant("ana", "q1", 3)
     store.set_variant("ana", "q1", 4)
@@ -104,8 +92,22 @@ def test_variants_per_profile(tmp_path):
     assert store.variants("ana") == {"q1": 4}
 
 
-def test_bookmarks(tmp_path):
-    store = Store(tmp_path / "p.sqlite3")
+def test_cards_due_order_and_filter(db_url):
+    store = Store(db_url)
+    store.update_card("ana", "q2", lambda old: ('{"n": 1}', T0 + timedelta(days=2)))
+    store.update_card("ana", "q1", lambda old: ('{"n": 1}', T0 + timedelta(days=1)))
+    row = store.update_card("ana", "q1", lambda old: (old.replace("1", "2"), T0 + timedelta(days=3)))
+    store.update_card("ben", "q9", lambda old: ("{}", T0))
+    assert row.card == '{"n": 2}'
+    assert [c.question_id for c in store.cards("ana")] == ["q2", "q1"]
+    assert [c.question_id for c in store.cards("ana", due_before=T0 + timedelta(days=2))] == ["q2"]
+    assert store.get_card("ana", "q1").due == T0 + timedelta(days=3)
+    assert store.get_card("ben", "q1") is None
+    assert [(p, c.question_id) for p, c in store.class_cards()] == [("ben", "q9"), ("ana", "q2"), ("ana", "q1")]
+
+
+def test_bookmarks(db_url):
+    store = Store(db_url)
     store.add_bookmark("ana", "q2", T0)
     store.add_bookmark("ana", "q1", T0 + timedelta(1), note="sign!")
     store.add_bookmark("ana", "q2", T0)  # again: still one
@@ -115,26 +117,36 @@ def test_bookmarks(tmp_path):
     assert store.bookmarks("ben") == []
 
 
-def test_not_a_database_is_a_store_error(tmp_path):
-    bad = tmp_path / "notes.sqlite3"
-    bad.write_text("these are my notes, not a database\n" * 100)
-    with pytest.raises(StoreError, match="cannot be used as a progress file"):
-        Store(bad)
-    with pytest.raises(StoreError, match="folder"):
-        Store(tmp_path)
+def test_exam_lifecycle(db_url):
+    store = Store(db_url)
+    e = store.add_exam("ana", T0, T0 + timedelta(minutes=30), [("q1", 0), ("q2", 3)], {"n": 2})
+    assert e.questions == (("q1", 0), ("q2", 3)) and e.deadline == T0 + timedelta(minutes=30)
+    assert e.settings == {"n": 2} and not e.finished
+    store.save_exam_answers(e.id, {"q1/a": "x"})
+    assert store.get_exam(e.id).answers == {"q1/a": "x"}
+    assert store.finish_exam(e.id, T0 + timedelta(minutes=5), {"q1/a": "y"}, {"r": 1}, 1.5, 4.0)
+    assert not store.finish_exam(e.id, T0 + timedelta(minutes=6), {}, {}, 0.0, 4.0)  # a double click
+    store.save_exam_answers(e.id, {"q1/a": "late"})  # closed: ignored
+    got = store.get_exam(e.id)
+    assert got.answers == {"q1/a": "y"} and got.report == {"r": 1} and got.score == 1.5 and got.finished
+    store.update_exam_report(e.id, {"r": 2}, 2.5)
+    assert store.get_exam(e.id).score == 2.5
+    later = store.add_exam("ana", T0 + timedelta(hours=1), T0 + timedelta(hours=2), [("q3", 0)])
+    store.add_exam("ben", T0, T0 + timedelta(hours=1), [("q1", 0)])
+    assert [x.id for x in store.exams("ana")] == [later.id, e.id]
+    assert {x.profile for x in store.class_exams()} == {"ana", "ben"}
+    assert store.get_exam(10_000) is None
 
 
-def test_newer_schema_is_refused(tmp_path):
-    path = tmp_path / "p.sqlite3"
-    Store(path)
-    with sqlite3.connect(path) as con:
-        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(StoreError, match="newer"):
-        Store(path)
+def test_class_attempts_cover_every_profile(db_url):
+    store = Store(db_url)
+    for i, p in enumerate(["cleo", "ana", "ben"]):
+        store.add_attempt(attempt(i, profile=p))
+    assert [a.profile for a in store.class_attempts()] == ["cleo", "ana", "ben"]
 
 
-def test_failed_write_rolls_back(tmp_path):
-    store = Store(tmp_path / "p.sqlite3")
+def test_failed_write_rolls_back(db_url):
+    store = Store(db_url)
 
     def boom(old):
         raise RuntimeError("no")
@@ -146,76 +158,18 @@ def test_failed_write_rolls_back(tmp_path):
     assert store.get_card("ana", "q1").due == T0
 
 
-def test_twenty_threads_write_at_once(tmp_path):
-    path = tmp_path / "p.sqlite3"
-    Store(path)
-    n_threads, per_thread = 20, 25
-    errors: list[BaseException] = []
-    start = threading.Barrier(n_threads)
-
-    def writer(t: int):
-        store = Store(path)  # each session builds its own, as Streamlit threads would
-        start.wait()
-        try:
-            for i in range(per_thread):
-                store.add_attempt(attempt(i, profile=f"p{t % 4}", qid=f"t{t}"))
-                store.set_variant(f"p{t % 4}", f"t{t}", i)
-                store.attempts(f"p{t % 4}", f"t{t}")  # interleave reads with the writes
-        except BaseException as e:  # noqa: BLE001 - collected and asserted below
-            errors.append(e)
-
-    threads = [threading.Thread(target=writer, args=(t,)) for t in range(n_threads)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert errors == []
-    store = Store(path)
-    rows = [a for p in store.profiles() for a in store.attempts(p)]
-    assert len(rows) == n_threads * per_thread
-    assert len({a.extra["uuid"] for a in rows}) == len(rows)
-    for t in range(n_threads):
-        assert sorted(a.answer for a in store.attempts(f"p{t % 4}", f"t{t}")) == \
-            sorted(f"answer {i}" for i in range(per_thread))
-
-
-CHILD = """
-import sys
-from datetime import datetime, timezone
-from quizlib.model import Attempt
-from quizlib.store import Store
-store = Store(sys.argv[1])
-i = 0
-while True:
-    store.add_attempt(Attempt(profile="ana", question_id="q%d" % (i % 7), answer="x" * 2000 + str(i),
-                              correct=i % 2 == 0, score=1.0, max_score=1.0,
-                              created_at=datetime.now(timezone.utc)))
-    print(i, flush=True)  # only after the commit returned
-    i += 1
-"""
-
-
-def test_writer_killed_mid_write_loses_nothing_committed(tmp_path):
-    path = tmp_path / "p.sqlite3"
-    Store(path)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, env=env, text=True)
-    reported = []
-    try:
-        for line in proc.stdout:
-            reported.append(int(line))
-            if len(reported) >= 150:
-                break
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    for line in proc.stdout:  # lines already written before the kill
-        reported.append(int(line))
-    assert len(reported) >= 150, "the child did not write"
-    with sqlite3.connect(path) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    rows = Store(path).attempts("ana")
-    stored = {int(a.answer[2000:]) for a in rows}
-    assert set(reported) <= stored  # every commit the child saw is there …
-    assert len(rows) <= len(reported) + 1  # … and at most the one it was killed after committing
-    assert all(a.answer.startswith("x" * 2000) for a in rows)  # no torn rows
+def test_backup_round_trip_is_idempotent(db_url, tmp_path):
+    src = Store(str(tmp_path / "src.sqlite3"))
+    src.add_attempt(attempt(0))
+    src.update_card("ana", "q1", lambda old: ('{"last_review": "2026-03-01T09:00:00+00:00"}', T0))
+    src.add_bookmark("ana", "q1", T0, "n")
+    src.set_variant("ana", "q1", 2)
+    dump = src.dump_profile("ana")
+    store = Store(db_url)
+    first = store.load_profile("ben", dump, T0)
+    again = store.load_profile("ben", dump, T0)
+    assert {t: s["added"] for t, s in first.items()} == {"attempts": 1, "cards": 1, "bookmarks": 1,
+                                                         "exams": 0, "variants": 1}
+    assert all(s["added"] == 0 for s in again.values())
+    assert store.dump_profile("ben") == {t: [dict(r, profile="ben") if "profile" in r else r for r in rows]
+                                         for t, rows in dump.items()}

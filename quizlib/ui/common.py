@@ -1,7 +1,7 @@
 """What every page shares: the sidebar (profile, cards due), the cached store and the cached banks.
 
-The store is cached per database path (`st.cache_resource`), so a test that points
-$QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
+The store is cached per database (`st.cache_resource`): $QUIZ_DB_URL, a `[connections.quiz]`
+secret, or the SQLite path of $QUIZ_DB, so a test that points $QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
 the files' modification times, so an edited bank shows up on the next rerun without a
 restart. The content folder is `<repo>/content`, or $QUIZ_CONTENT when set (tests use it
 to show a broken bank).
@@ -15,7 +15,8 @@ from pathlib import Path
 import streamlit as st
 
 from quizlib.model import Bank
-from quizlib.store import Store, default_db_path
+from quizlib.store import Store, default_db_path, default_db_url, url_from_settings
+from quizlib.ui.course import account_box, identity
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROFILE = "default"
@@ -27,13 +28,24 @@ def content_dir() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    return Store(path)
+def _store(where: str) -> Store:
+    return Store(where)
+
+
+def db_location() -> str:
+    """$QUIZ_DB_URL, else the `[connections.quiz]` section of .streamlit/secrets.toml (Streamlit's
+    st.connection convention: `url = "postgresql+psycopg://…"`), else the SQLite path of $QUIZ_DB."""
+    url = default_db_url()
+    if url:
+        return url
+    if st.secrets.load_if_toml_exists() and "quiz" in st.secrets.get("connections", {}):
+        return url_from_settings(dict(st.secrets["connections"]["quiz"]))
+    return str(default_db_path())
 
 
 def get_store() -> Store:
-    """The progress store of $QUIZ_DB (or the default path), one per path per server."""
-    return _store(str(default_db_path()))
+    """The progress store (see db_location), one per database per server process."""
+    return _store(db_location())
 
 
 def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -79,7 +91,11 @@ def practice_link(qid: str, label: str, where=None) -> None:
 
 
 def current_profile() -> str:
-    """The session's profile; a new session (a reload, a shared link) takes `?profile=` from the URL."""
+    """The session's profile. Course mode: the login's subject, whatever the URL or session say.
+    Local mode: a new session (a reload, a shared link) takes `?profile=` from the URL."""
+    who = identity(get_store())
+    if who is not None:
+        return who.profile
     if "profile" not in st.session_state and st.query_params.get("profile"):
         st.session_state["profile"] = st.query_params["profile"].strip()[:40]
     return st.session_state.get("profile") or DEFAULT_PROFILE
@@ -109,6 +125,11 @@ def sidebar() -> None:
 
     store = get_store()
     with st.sidebar:
+        who = identity(store)
+        if who is not None:  # course mode: no picker, no ?profile= — the login decides
+            account_box(who)
+            st.metric("Cards due for review", progress.due_count(store, who.profile, datetime.now(timezone.utc)))
+            return
         _choose_profile(store)
         if current_profile() != DEFAULT_PROFILE:  # a reload keeps whose progress it is
             st.query_params["profile"] = current_profile()

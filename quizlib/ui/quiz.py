@@ -17,6 +17,7 @@ import streamlit as st
 
 from quizlib import grading, practice, progress
 from quizlib.errors import StoreError
+from quizlib.item_stats import verdict_extra
 from quizlib.model import Part, Question
 from quizlib.ui.answer_boxes import choice_input, choice_text, echo, keep, text_input, widget_key
 
@@ -49,7 +50,12 @@ def _grade(key: str, q: Question, part: Part, profile: str, mode: str, now: Cloc
     if not pr.graded:
         return None
     extra = {"revealed": True} if st.session_state.get(widget_key(key, q, None, "reveal")) else {}
-    return practice.make_attempt(profile, q, part, given, pr.points, pr.result.correct, now(), mode, extra)
+    extra.update(verdict_extra(part, pr.result))  # which listed wrong answer fired (the Class page)
+    t = now()
+    shown = st.session_state.get(widget_key(key, q, None, "shown"))
+    if shown is not None:
+        extra["seconds"] = round(max(0.0, (t - shown).total_seconds()), 1)  # time spent on the question
+    return practice.make_attempt(profile, q, part, given, pr.points, pr.result.correct, t, mode, extra)
 
 
 def _submit(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
@@ -221,6 +227,7 @@ def render_question(q: Question, *, store=None, profile: str = "default", key: s
         st.error("Your last answer was graded but could not be saved: "
                  f"{st.session_state.pop('quiz:store-error')}")
     ctx = (store, profile, mode, now)
+    st.session_state.setdefault(widget_key(key, q, None, "shown"), now())  # when the question was first shown
     answers: dict[str, str] = {}
     earned = 0.0
     for part in q.parts:

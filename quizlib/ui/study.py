@@ -161,7 +161,8 @@ def history_table(records: list[ExamRecord]) -> list[dict]:
 def question_header(q: Question, number: int | None = None) -> None:
     pre = f"{number}. " if number is not None else ""
     st.markdown(f"#### {pre}{q.title}")
-    st.caption(f"{q.points:g} points · {q.bank} · {', '.join(q.topics) or 'no topic'}")
+    lecture = f" · lecture {q.lecture}" if q.lecture is not None else ""
+    st.caption(f"{q.points:g} points · {q.bank}{lecture} · {', '.join(q.topics) or 'no topic'}")
     st.markdown(q.prompt)
 
 
