@@ -98,19 +98,34 @@ def _edge(s: str, i: int) -> tuple[str, str, int] | None:
     return ", ".join(attrs), label.strip(), m.end()
 
 
+def _statements(line: str) -> list[str]:
+    """Split a line on `;` outside quoted labels."""
+    out, cur, quoted = [], [], False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        if ch == ";" and not quoted:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
 def mermaid_to_dot(source: str) -> str | None:
     """DOT for a Mermaid flowchart of the subset above, or None when it is not one."""
-    lines = [ln for ln in source.replace(";\n", "\n").splitlines() if ln.strip()]
+    lines = [ln for ln in source.splitlines() if ln.strip()]
     if not lines:
         return None
-    head = HEADER_RE.match(lines[0])
+    head = HEADER_RE.match(lines[0])  # its pattern allows a trailing `;`
     if not head:
         return None
     rankdir = {"TD": "TB"}.get((head.group(2) or "TB").upper(), (head.group(2) or "TB").upper())
     nodes: dict[str, str] = {}
     edges: list[str] = []
     for raw in lines[1:]:
-        for stmt in raw.split(";"):
+        for stmt in _statements(raw):
             s = stmt.strip()
             if not s or SKIP_RE.match(s):
                 continue

@@ -48,6 +48,11 @@ def test_directions(head, rankdir):
     assert f"rankdir={rankdir};" in mermaid_to_dot(f"{head}\n  a --> b")
 
 
+def test_semicolons_split_statements_outside_quotes_only():
+    dot = mermaid_to_dot('flowchart TD;\n  a["x; y"] --> b; b --> c')
+    assert '"a" [label="x; y", shape=box];' in dot and ("b", "c", "") in edges(dot)
+
+
 def test_quotes_in_labels_are_escaped():
     dot = mermaid_to_dot('flowchart TD\n  a[say "hi" to C:\\x] --> b')
     assert dot is not None and '"a" [label="say \\"hi\\" to C:\\\\x", shape=box];' in dot
