@@ -169,3 +169,9 @@ def raw_answer(lecture: int, qid: str, pid: str) -> str:
     block = re.search(rf"^## {re.escape(qid)}:.*?(?=^## |\Z)", text, flags=re.DOTALL | re.MULTILINE).group(0)
     part_text = re.search(rf"^### Part {re.escape(pid)}:.*?(?=^### |\Z)", block, flags=re.DOTALL | re.MULTILINE).group(0)
     return re.search(r"^answer: (.*)$", part_text, flags=re.MULTILINE).group(1).strip()
+
+
+def verdict(p, typed: str):
+    """The checker's verdict on what a student typed into part `p` (with the part's own settings)."""
+    return check(p.answer, typed, kind=p.kind, symbols=list(p.symbols), rtol=p.rtol, atol=p.atol, let=p.let,
+                 functions=p.functions, wrong_answers=p.wrong_answers)

@@ -22,6 +22,7 @@ from npfl_content_helpers import (
     questions,
     values,
     variants,
+    verdict,
 )
 
 LECTURE = 8
@@ -253,3 +254,13 @@ def test_cell_gradient_factor_by_finite_differences(q):
         grad = (run(1e6) - run(-1e6)) / 2e6
         assert math.isclose(number(part(v, "factor").answer), grad, rel_tol=1e-6)
         assert math.isclose((run(0.5 + 1e-3) - run(0.5 - 1e-3)) / 2e-3, grad, rel_tol=1e-3, abs_tol=1e-9)
+
+
+def test_typical_student_spellings_are_accepted(q):
+    typed = {("l08-lstm", "forget"): "σ(Wf x + Vf h + bf)", ("l08-lstm", "cell"): "i⊙chat + f⊙c",
+             ("l08-lstm", "output"): "o ⊙ tanh(ct)", ("l08-gru", "update"): "u⊙h + (1-u)⊙hhat",
+             ("l08-gru", "candidate"): "tanh(Wh x + Vh(r⊙h) + bh)", ("l08-highway", "output"): "t⊙hx + (1-t)⊙x",
+             ("l08-layer-norm", "formula"): "γ(x-μ)/√(s2+ε)+β"}
+    for (qid, pid), text in typed.items():
+        r = verdict(part(q[qid], pid), text)
+        assert r.correct, (qid, pid, text, r.message)

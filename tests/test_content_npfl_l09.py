@@ -22,6 +22,7 @@ from npfl_content_helpers import (
     questions,
     values,
     variants,
+    verdict,
 )
 
 LECTURE = 9
@@ -175,15 +176,45 @@ def test_ctc_length_count_and_collapse_by_brute_force(q):
         assert math.isclose(ctc_forward(probs, y), brute, rel_tol=1e-12)
 
 
-def test_ctc_beam_facts(q):
+def prefix_beam_search(frames, k):
+    """The beam search of the solution: k collapsed prefixes, each with P(ends in blank), P(ends in label)."""
+    beams = {"": (1.0, 0.0)}
+    for probs in frames:
+        new = {}
+        for prefix, (pb, pnb) in beams.items():
+            for c, p in probs.items():
+                if c == "-":
+                    targets = [(prefix, (pb + pnb) * p, 0.0)]
+                elif prefix and prefix[-1] == c:  # the same label again: new only after a blank
+                    targets = [(prefix, 0.0, pnb * p), (prefix + c, 0.0, pb * p)]
+                else:
+                    targets = [(prefix + c, 0.0, (pb + pnb) * p)]
+                for t, add_b, add_nb in targets:
+                    ob, onb = new.get(t, (0.0, 0.0))
+                    new[t] = (ob + add_b, onb + add_nb)  # merge equal prefixes by adding
+        beams = dict(sorted(new.items(), key=lambda kv: -sum(kv[1]))[:k])
+    return {prefix: sum(v) for prefix, v in beams.items()}
+
+
+def test_ctc_beam_search_against_brute_force_and_greedy(q):
     assert [c.correct for c in part(q["l09-ctc-beam"], "facts").choices] == [True, True, False, False]
-    # greedy best path can miss the best labeling: two frames, p(a) = 0.4, p(-) = 0.6 each
-    probs = [{"a": 0.4, "b": 0.0, "-": 0.6}] * 2
-    label_prob = {}
-    for p in itertools.product("ab-", repeat=2):
-        label_prob[collapse("".join(p))] = label_prob.get(collapse("".join(p)), 0) + math.prod(
-            probs[t][c] for t, c in enumerate(p))
-    assert collapse("--") == "" and label_prob["a"] > label_prob[""]  # 0.64 > 0.36: best path "--" is wrong
+    rng = np.random.default_rng(3)
+    for _ in range(5):  # with a wide beam the prefix probabilities are exact labeling probabilities
+        frames = [dict(zip("ab-", rng.dirichlet(np.ones(3)))) for _ in range(4)]
+        brute = {}
+        for path in itertools.product("ab-", repeat=4):
+            lab = collapse("".join(path))
+            brute[lab] = brute.get(lab, 0) + math.prod(frames[t][c] for t, c in enumerate(path))
+        beam = prefix_beam_search(frames, k=100)
+        for lab, prob in brute.items():
+            assert math.isclose(beam[lab], prob, rel_tol=1e-12)
+    # beam size 1 is not greedy best-path decoding ("With beam size 1 ..." is rightly unticked)
+    frames = [{"a": 0.6, "b": 0.1, "-": 0.3}, {"a": 0.30, "b": 0.36, "-": 0.34}]
+    greedy = collapse("".join(max(f, key=f.get) for f in frames))
+    assert greedy == "ab" and list(prefix_beam_search(frames, k=1)) == ["a"]
+    # and the best path can miss the best labeling: "--" wins per frame, but "a" is more probable
+    frames = [{"a": 0.4, "b": 0.0, "-": 0.6}] * 2
+    assert collapse("--") == "" and prefix_beam_search(frames, k=3)["a"] > prefix_beam_search(frames, k=3)[""]
 
 
 def test_cbow_parameters_and_choices(q):
@@ -265,3 +296,13 @@ def test_ctc_loss_drill_by_enumerating_alignments(q):
         assert math.isclose(number(part(v, "loss").answer), -math.log(p), rel_tol=1e-12)
         for w in part(v, "loss").wrong_answers:
             assert abs(number(w.answer) + math.log(p)) > 0.001
+
+
+def test_typical_student_spellings_are_accepted(q):
+    typed = {("l09-ctc", "length"): "2n+1",
+             ("l09-negative-sampling", "loss"): "-ln(σ(s)) - ln(1-σ(t1)) - ln(1-σ(t2))"}
+    for (qid, pid), text in typed.items():
+        r = verdict(part(q[qid], pid), text)
+        assert r.correct, (qid, pid, text, r.message)
+    v = variants(q["l09-crf-score"])[2]  # a = 2
+    assert verdict(part(v, "score"), "3.5").correct and not verdict(part(v, "score"), "4").correct

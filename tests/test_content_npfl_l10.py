@@ -22,6 +22,7 @@ from npfl_content_helpers import (
     questions,
     values,
     variants,
+    verdict,
 )
 
 LECTURE = 10
@@ -209,3 +210,10 @@ def test_bpe_segmentation_replays_the_learned_merges(q):
     assert ticked_texts(part(ap, "deed")) == [" · ".join(apply_merges("deed", merges))]
     assert number(part(ap, "freed").answer) == len(apply_merges("freed", merges))
     assert apply_merges("freed", merges) == ["f", "reed"] and len(apply_merges("deer", merges)) == 3
+
+
+def test_typical_student_spellings_are_accepted(q):
+    typed = {("l10-attention", "energy"): "v^T tanh(V h + W s + b)", ("l10-attention", "context"): "Hm softmax(e)"}
+    for (qid, pid), text in typed.items():
+        r = verdict(part(q[qid], pid), text)
+        assert r.correct, (qid, pid, text, r.message)

@@ -22,6 +22,7 @@ from npfl_content_helpers import (
     raw_answer,
     values,
     variants,
+    verdict,
 )
 
 LECTURE = 11
@@ -243,3 +244,13 @@ def test_attention_scaling_drill_by_simulation(q):
         dots = (qs * ks).sum(axis=1)
         assert abs(dots.std() / number(part(v, "std").answer) - 1) < 0.05
         assert abs((dots / math.sqrt(dk)).std() / number(part(v, "scaled").answer) - 1) < 0.05
+
+
+def test_typical_student_spellings_are_accepted(q):
+    typed = {("l11-encoder", "attention"): "V softmax(K^T Q / √dk)",
+             ("l11-decoder", "masked"): "V softmax(K^T Q/√dk + M)",
+             ("l11-self-attention", "formula"): "WV X softmax(X^T WK^T WQ X/√dk)",
+             ("l11-elmo", "mix"): "γ (e^{w0} h0 + e^{w1} h1 + e^{w2} h2)/(e^{w0}+e^{w1}+e^{w2})"}
+    for (qid, pid), text in typed.items():
+        r = verdict(part(q[qid], pid), text)
+        assert r.correct, (qid, pid, text, r.message)
