@@ -49,7 +49,7 @@ PAGES = {
 }
 
 if teacher(get_store()):  # course mode, a named teacher (logs in first; nobody else sees it)
-    PAGES["Teacher"] = [st.Page("pages/class_view.py", title="Class", icon="🧑‍🏫")]
+    PAGES = {"Teacher": [st.Page("pages/class_view.py", title="Class", icon="🧑‍🏫")], **PAGES}  # first in the menu
 
 page = st.navigation(PAGES)
 sidebar()

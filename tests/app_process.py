@@ -1,0 +1,79 @@
+"""Start and stop `streamlit run app.py` processes for browser tests that need more than the
+shared `app_server` fixture (several replicas, other settings): free port, health poll, stop by pid."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 60, expect: str | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if expect is None or r.read().decode().strip() == expect:
+                    return
+        except OSError:
+            pass
+        if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
+            out = proc.stdout.read().decode(errors="replace") if proc is not None and proc.poll() is not None else ""
+            raise RuntimeError(f"{url} did not come up:\n{out}")
+        time.sleep(0.2)
+
+
+@contextmanager
+def streamlit_app(env: dict[str, str], port: int | None = None, cwd: Path = ROOT, args: tuple[str, ...] = ()):
+    """Yields the base URL of a fresh `streamlit run app.py` with `env` added to the environment."""
+    port = port or free_port()
+    full = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", **env)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+           "--server.address=127.0.0.1", f"--server.port={port}",
+           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *args]
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/_stcore/health", proc, expect="ok")
+        yield url
+    finally:
+        stop(proc)
+
+
+@contextmanager
+def oidc_provider(users: list[dict]):
+    """oidc-provider-mock on a free port with predefined users (their claims); yields its base URL."""
+    import json
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "oidc_provider_mock", "-p", str(port), "-H", "127.0.0.1"]
+    for u in users:
+        cmd += ["--user-claims", json.dumps(u)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/.well-known/openid-configuration", proc)
+        yield url
+    finally:
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
