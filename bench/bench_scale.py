@@ -196,13 +196,15 @@ def main() -> None:
         db = pg.create_database()
         with streamlit_app({"QUIZ_DB_URL": db}) as url:
             pid = server_pid(int(url.rsplit(":", 1)[1]))
-            print(f"server pid {pid}, RSS at start {rss_kb(pid) / 1024:.0f} MB")
+            print(f"server pid {pid}, RSS at start {rss_kb(pid) / 1024:.0f} MB, load average {os.getloadavg()[0]:.1f}"
+                  f" on {os.cpu_count()} cores")
             for n in map(int, args.sessions.split(",")):
                 r = sessions_round(url, pid, db, n, args.answers)
                 r = asyncio.run(r)
                 print(f"sessions {r['sessions']:3d}  held {r['held']:3d}  verdicts {r['verdicts']:4d}  "
                       f"time to verdict p50 {r['p50']:.2f} s  p95 {r['p95']:.2f} s  "
                       f"memory/session {r['mb_per_session']:.1f} MB  db writes/s {r['writes_per_s']:.1f}"
+                      + f"  load avg {os.getloadavg()[0]:.1f}"
                       + (f"  errors {r['errors']}" if r["errors"] else ""), flush=True)
         t = where_time_goes(pg.create_database())
         print(f"where the time goes (one answer, no load): check {t['check_ms']:.1f} ms (median), "
