@@ -175,3 +175,13 @@ def verdict(p, typed: str):
     """The checker's verdict on what a student typed into part `p` (with the part's own settings)."""
     return check(p.answer, typed, kind=p.kind, symbols=list(p.symbols), rtol=p.rtol, atol=p.atol, let=p.let,
                  functions=p.functions, wrong_answers=p.wrong_answers)
+
+
+def drawings(question) -> list[str]:
+    """The Mermaid sources of a question's model solution, each asserted to convert to a graph."""
+    from quizlib.diagrams import mermaid_to_dot, split_mermaid
+
+    blocks = [src for kind, src in split_mermaid(question.solution) if kind == "mermaid"]
+    for src in blocks:
+        assert mermaid_to_dot(src) is not None, (question.id, src[:80])
+    return blocks

@@ -179,3 +179,41 @@ def test_conv_versus_dense_by_counting(v):
 
 def test_substitution_helper_is_exact():
     assert substitute("N*N*C*O + O", {"N": 3, "C": 16, "O": 8}) == "(3)*(3)*(16)*(8) + (8)"
+
+
+@pytest.mark.parametrize("v", each("l4-drill-bn-fold"))
+def test_batchnorm_folds_into_an_affine_map(v):
+    xs = np.linspace(-3, 3, 7)
+    normalised = v["g"] * (xs - v["m"]) / np.sqrt(v["v"]) + v["bt"]  # inference BN with eps = 0
+    a, b = value(answer(BANK, "l4-drill-bn-fold", "a"), v), value(answer(BANK, "l4-drill-bn-fold", "b"), v)
+    assert np.allclose(a * xs + b, normalised)
+
+
+@pytest.mark.parametrize("v", each("l4-drill-conv-macs"))
+def test_multiply_adds_by_counting_a_small_convolution(v):
+    h, c, o = int(v["H"]), int(v["C"]), int(v["O"])
+    # count the products of a SAME 3x3 convolution: output positions x window size x output channels
+    positions = count_positions(h, 3, 2) ** 2
+    assert positions == h * h
+    assert value(answer(BANK, "l4-drill-conv-macs", "macs"), v) == positions * np.zeros((3, 3, c)).size * o
+    # and on a tiny case, by literally counting multiplications in a loop
+    tiny, calls = np.ones((4, 4, 2)), 0
+    padded = np.pad(tiny, ((1, 1), (1, 1), (0, 0)))
+    for i in range(4):
+        for j in range(4):
+            for _ in range(3):  # three output channels
+                calls += padded[i:i + 3, j:j + 3, :].size
+    assert calls == value(answer(BANK, "l4-drill-conv-macs", "macs"), {"H": 4, "C": 2, "O": 3})
+
+
+def dilated_field(dilations):
+    """Input pixels reaching one output unit through 3-tap kernels with the given dilations."""
+    units = {0}
+    for d in reversed(dilations):
+        units = {u + t * d for u in units for t in range(3)}
+    return max(units) - min(units) + 1
+
+
+@pytest.mark.parametrize("v", each("l4-drill-dilated"))
+def test_dilated_receptive_field(v):
+    assert value(answer(BANK, "l4-drill-dilated", "rf"), v) == dilated_field([1, int(v["d2"]), int(v["d3"])])

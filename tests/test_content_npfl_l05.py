@@ -27,7 +27,7 @@ def test_bank_contract():
 
 def test_every_official_question_has_a_graded_part_and_drawings_are_mermaid():
     bank = loaded(BANK)
-    assert len(bank.questions) == 8
+    assert len([q for q in bank.questions if q.covers]) == 8
     for q in bank.questions:
         assert any(p.kind in ("number", "expr", "choice") for p in q.parts), q.id
     drawn = {q.id for q in bank.questions if "```mermaid" in q.solution}
@@ -215,3 +215,27 @@ def test_sum_of_survival_probabilities_symbolically():
     total = sp.summation(1 - i / (2 * big_l), (i, 1, big_l))
     assert sp.simplify(total - sp.sympify(answer(BANK, "l5-stochastic-depth", "expected").replace("^", "**"),
                                           locals={"L": big_l})) == 0
+
+
+@pytest.mark.parametrize("v", each("l5-drill-basic-block"))
+def test_basic_block_counts(v):
+    c = int(v["C"])
+    assert value(answer(BANK, "l5-drill-basic-block", "weights"), v) == 2 * conv_weights(3, c, c)
+    gammas_betas = [np.zeros(c) for _ in range(2 * 2)]  # two BN layers, gamma and beta each
+    assert value(answer(BANK, "l5-drill-basic-block", "bn"), v) == sum(a.size for a in gammas_betas)
+
+
+@pytest.mark.parametrize("v", each("l5-drill-stochastic-inference"))
+def test_stochastic_depth_inference_matches_the_training_expectation(v):
+    p = 1 - v["l"] / v["L"] * 0.5
+    training = p * (v["x"] + v["f"]) + (1 - p) * v["x"]  # expectation over the block's survival
+    assert math.isclose(value(answer(BANK, "l5-drill-stochastic-inference", "out"), v), training, abs_tol=1e-12)
+    assert abs(training) > 0.1  # no variant's key is 0, where a relative tolerance would accept nothing else
+
+
+@pytest.mark.parametrize("v", each("l5-drill-transposed-padding"))
+def test_transposed_convolution_with_padding(v):
+    h, n = int(v["h"]), int(v["N"])
+    full = transposed1d(np.ones(h), np.ones(n), 2)
+    cropped = full[1:-1]  # padding 1 removes a row at each border
+    assert value(answer(BANK, "l5-drill-transposed-padding", "rows"), v) == len(cropped)

@@ -26,7 +26,7 @@ def test_bank_contract():
 
 def test_every_official_question_has_graded_parts_and_drawings():
     bank = loaded(BANK)
-    assert len(bank.questions) == 7
+    assert len([q for q in bank.questions if q.covers]) == 7
     assert all(sum(p.kind in ("number", "expr") for p in q.parts) >= 1 for q in bank.questions)
     drawn = {q.id for q in bank.questions if "```mermaid" in q.solution}
     assert drawn >= {"l7-fast-rcnn", "l7-rpn", "l7-retinanet", "l7-bifpn"}
@@ -204,3 +204,27 @@ def test_bifpn_fusion_and_separable_weights(v):
     assert math.isclose(value(answer(BANK, "l7-bifpn", "fusion"), v), fused, rel_tol=1e-12)
     c = int(v["C"])
     assert value(answer(BANK, "l7-bifpn", "separable"), v) == np.zeros((3, 3, c)).size + np.zeros((c, c)).size
+
+
+def raster_boxes(a, b, scale=10):
+    grid = np.zeros((2, 20 * scale, 20 * scale), bool)
+    for k, (x0, y0, x1, y1) in enumerate((a, b)):
+        grid[k, int(y0 * scale):int(y1 * scale), int(x0 * scale):int(x1 * scale)] = True
+    return (grid[0] & grid[1]).sum() / (grid[0] | grid[1]).sum()
+
+
+@pytest.mark.parametrize("v", each("l7-drill-iou"))
+def test_general_iou_by_rasterising(v):
+    w1, dx, dy = v["w1"], v["dx"], v["dy"]
+    iou = raster_boxes((0, 0, w1, 4), (dx, dy, dx + 5, dy + 5))
+    assert math.isclose(value(answer(BANK, "l7-drill-iou", "iou"), v), iou, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("v", each("l7-drill-precision-recall"))
+def test_precision_and_recall_by_counting(v):
+    t, fp, g = int(v["t"]), int(v["fp"]), int(v["G"])
+    detections = [True] * t + [False] * fp
+    gold_found = set(range(t))  # each true positive matches a different gold box
+    assert math.isclose(value(answer(BANK, "l7-drill-precision-recall", "precision"), v),
+                        sum(detections) / len(detections))
+    assert math.isclose(value(answer(BANK, "l7-drill-precision-recall", "recall"), v), len(gold_found) / g)

@@ -19,6 +19,7 @@ from quizlib import grading, practice, progress
 from quizlib.errors import StoreError
 from quizlib.item_stats import verdict_extra
 from quizlib.model import Part, Question
+from quizlib.ui import rich_text
 from quizlib.ui.answer_boxes import choice_input, choice_text, echo, keep, text_input, widget_key
 
 __all__ = ["render_question", "header", "widget_key", "utc_now"]
@@ -135,7 +136,7 @@ def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
         return 0.0
     solution = part.solution or (q.solution if not q.is_multi else "")
     st.markdown("**Model solution**")
-    st.markdown(solution or "*No model solution was written for this part.*")
+    rich_text.show(solution or "*No model solution was written for this part.*")
     if part.rubric:
         st.markdown("**Rubric** — tick what your derivation contains:")
         for i, item in enumerate(part.rubric):
@@ -196,14 +197,16 @@ def _reveal(key: str, q: Question) -> None:
             elif part.kind != "derivation":
                 st.markdown(f"{head}`{part.answer}`")
             if part.solution and part.kind != "derivation":
-                st.markdown(part.solution)
+                rich_text.show(part.solution)
         if q.solution:
-            st.markdown(q.solution)
+            rich_text.show(q.solution)
 
 
 def header(q: Question) -> None:
     st.subheader(q.title)
     bits = [f"**{q.points:g} points**", f"`{q.id}`", q.bank]
+    if q.lecture is not None:
+        bits.append(f"lecture {q.lecture}")
     if q.n_variants > 1:
         bits.append(f"variant {q.variant + 1} of {q.n_variants}")
     if q.topics:

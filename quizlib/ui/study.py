@@ -16,6 +16,7 @@ import streamlit as st
 from quizlib import exam as exams
 from quizlib.model import Bank, Part, Question
 from quizlib.store import ExamRecord, Store
+from quizlib.ui import rich_text
 
 VERDICTS = {"correct": "✅ right", "wrong": "❌ wrong", "invalid": "⚠️ could not be read",
             "unanswered": "— not answered", "self-grade": "📝 grade it yourself with the rubric",
@@ -123,7 +124,7 @@ def render_item(item: dict, key: str, on_self_grade: Callable[[str, list[int]], 
         elif p["reference"]:
             st.markdown(f"Model answer: `{p['reference']}`")
         if p.get("solution"):
-            st.markdown(p["solution"])
+            rich_text.show(p["solution"])
         if p["kind"] == "derivation" and p["rubric"] and on_self_grade is not None:
             st.markdown("Tick what your derivation has:")
             ticked = [j for j, (text, pts) in enumerate(p["rubric"])
@@ -133,7 +134,7 @@ def render_item(item: dict, key: str, on_self_grade: Callable[[str, list[int]], 
                 st.rerun()
     if item.get("solution"):
         st.markdown("**Model solution**")
-        st.markdown(item["solution"])
+        rich_text.show(item["solution"])
 
 
 def render_report(rec: ExamRecord, store: Store) -> None:
