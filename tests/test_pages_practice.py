@@ -391,3 +391,13 @@ def test_submit_all_skips_unanswered_parts(content):
     at.button(key="practice:t-mlp:0:submit-all").click().run()
     assert [(a.part_id, a.correct) for a in attempts("t-mlp")] == [("b2", False)]
     assert not at.info  # no "type an answer first" for the part left empty
+
+
+def test_attempts_record_listed_wrong_answer_and_time_for_the_class_page(content):
+    at = open_page("t-mse")
+    answer(at, "t-mse", "o - g")      # the bank's first listed wrong answer
+    answer(at, "t-mse", "3(o - g)")   # wrong, not listed
+    listed, unlisted = attempts("t-mse")
+    assert listed.extra["verdict"] == "listed" and listed.extra["listed"] == 0
+    assert "listed" not in unlisted.extra and unlisted.extra["verdict"] != "listed"
+    assert 0 <= listed.extra["seconds"] <= unlisted.extra["seconds"] < 600  # time since the question was shown
