@@ -19,6 +19,8 @@ from .model import Bank, Question
 
 OFFICIAL_ITEM_RE = re.compile(r"^npfl-l(\d\d)-q(\d+)$")
 """Items of the course's official exam list: `npfl-lNN-qM`, lecture NN, M-th question of it."""
+OFFICIAL_SOURCE_PREFIX = "npfl114-lecture-"
+"""A question whose `source:` is an official catalogue asks its item whole, as the exam would."""
 POINTS_RE = re.compile(r"\[(\d+(?:\.\d+)?)\]\s*$")
 
 

@@ -4,8 +4,8 @@ An exam is drawn (seeded) by going round the chosen banks, one question per bank
 time and preferring topics not yet asked, so six questions from three lectures are
 two per lecture. A range of course lectures narrows the pool; "like the real exam"
 draws only questions of the course's official list (those covering an `npfl-lNN-qM`
-item), going round the chosen lectures one official item at a time, each asked by its
-fullest question, so the exam carries the list's real points. The exam row in the store holds `started_at`
+item), going round the chosen lectures one official item at a time, each asked by the
+question written as the official one (`askers`), so the exam carries the list's real points. The exam row in the store holds `started_at`
 and `deadline`: the countdown is `deadline - now`, so a reload or a new session
 continues the same exam and cannot reset the clock. Nothing is graded before the
 student submits or the time runs out; answers arriving more than `GRACE` after the
@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from quizlib import progress
-from quizlib.coverage import official_items, official_lecture
+from quizlib.coverage import OFFICIAL_SOURCE_PREFIX, official_items, official_lecture
 from quizlib.errors import ConfigError
 from quizlib.model import N_LECTURES, Attempt, Bank, CheckResult, Part, Question
 from quizlib.store import ExamRecord, Store
@@ -137,9 +137,19 @@ def _empty_message(settings: ExamSettings) -> str:
     return f"there are no {what} in {where}"
 
 
+def askers(covering: Sequence[Question]) -> list[Question]:
+    """Of the questions covering one official item, those a real exam would ask: the ones whose
+    source is the official list's catalogue (written as the whole question, with its points) if
+    any, and among them (or else among all) those with the most points."""
+    official = [q for q in covering if q.source.startswith(OFFICIAL_SOURCE_PREFIX)]
+    pool = official or list(covering)
+    best = max(q.points for q in pool)
+    return [q for q in pool if q.points == best]
+
+
 def _draw_like_real(pool: dict[str, list[Question]], n: int, rng: np.random.Generator) -> list[Question]:
     """Round the lectures in a seeded order, one official item of each at a time; an item is asked
-    by the question covering it with the most points (the full answer, the real points)."""
+    by one of its `askers` (the question written as the official one, with the real points)."""
     by_lecture: dict[int, dict[str, list[Question]]] = {}
     for qs in pool.values():
         for q in qs:
@@ -158,8 +168,7 @@ def _draw_like_real(pool: dict[str, list[Question]], n: int, rng: np.random.Gene
             if len(picked) == n or not items[lec]:
                 continue
             item = items[lec].pop(0)
-            best = max(q.points for q in by_lecture[lec][item])
-            fullest = [q for q in by_lecture[lec][item] if q.points == best]
+            fullest = askers(by_lecture[lec][item])
             q = fullest[int(rng.integers(len(fullest)))]
             picked.append(q)
             done_items.update(official_items(q))

@@ -3,6 +3,8 @@ lecture range, and the official list item by item in `coverage` (fixture banks b
 data types, so every expected draw is known by hand)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from study_fixtures import q
@@ -30,7 +32,8 @@ def lecture_banks() -> list[Bank]:
         bank("l04", [q("d1", "l04", points=5, lecture=4, covers=("npfl-l04-q1",)),
                      q("d2", "l04", points=10, lecture=4, covers=("npfl-l04-q3",)),
                      q("d-drill", "l04", points=2, lecture=4)]),
-        bank("l07", [q("g1", "l07", points=5, lecture=7, covers=("npfl-l07-q5",)),
+        bank("l07", [replace(q("g1", "l07", points=5, lecture=7, covers=("npfl-l07-q5",)), source="npfl114-lecture-07"),
+                     q("g1-long", "l07", points=8, lecture=7, covers=("npfl-l07-q5",)),  # more, but not official
                      q("g-both", "l07", points=10, lecture=7, covers=("npfl-l07-q2", "npfl-l07-q3"))]),
         bank("nielsen", [q("n1", "nielsen", points=2, topics=("softmax",))]),
     ]
@@ -43,7 +46,7 @@ def test_practice_lectures_and_filter():
     assert [x.id for x in practice.select(banks, lecture=4)] == ["d1", "d2", "d-drill"]
     assert [x.id for x in practice.select(banks, bank="l01", lecture=4)] == []
     assert [x.id for x in practice.select(banks, topic="drill", lecture=1)] == ["a-drill"]
-    assert len(practice.select(banks)) == 12  # ALL keeps questions of no lecture too
+    assert len(practice.select(banks)) == 13  # ALL keeps questions of no lecture too
     assert practice.select(banks, lecture=2) == []
     assert practice.lecture_label(4) == "Lecture 4" and practice.lecture_label(practice.ALL) == "All lectures"
 
@@ -52,7 +55,7 @@ def test_practice_lectures_and_filter():
 def test_search_by_lecture_with_and_without_words():
     banks = lecture_banks()
     assert [h.question.id for h in search(banks, "prompt", lecture=3)] == ["c1", "c2"]
-    assert [h.question.id for h in search(banks, "", lecture=7)] == ["g1", "g-both"]
+    assert [h.question.id for h in search(banks, "", lecture=7)] == ["g1", "g1-long", "g-both"]
     assert [h.question.id for h in search(banks, "", lecture=7, bank="l01")] == []
     assert search(banks, "") == [] and search(banks, "zebra", lecture=1) == []
     assert {h.question.id for h in search(banks, "title")} >= {"n1", "a1"}
@@ -72,6 +75,7 @@ def test_like_the_real_exam_one_official_item_per_lecture_with_real_points(seed)
     assert sorted(by_id[i].lecture for i in ids) == [1, 3, 4, 7]  # round the lectures: one each
     assert all(official_items(by_id[i]) for i in ids)  # no drills, no questions outside the list
     assert "a1-part" not in ids  # the fullest question of an item is asked (real points)
+    assert "g1-long" not in ids  # ... preferring the one written from the official list
 
 
 def test_like_real_covers_each_item_once_and_stops_when_the_list_runs_out():
@@ -149,9 +153,11 @@ def test_coverage_lists_the_official_items_in_order_with_their_questions():
     assert (first.lecture, first.number, first.text, first.points, first.covered_by) == \
         (1, 1, "an MLP", 5.0, ("a1", "a1-part"))
     assert cov.official[2].covered_by == () and cov.n_uncovered == 1
+    assert cov.official[3].covered_by == ("g1", "g1-long")
     out = format_coverage(cov)
     assert "  Lecture 1: 2/3 covered" in out and "  Lecture 7: 1/1 covered" in out
     assert "    [x] npfl-l01-q1 [5] an MLP -- a1, a1-part" in out
+    assert "    [x] npfl-l07-q5 [5] focal loss -- g1, g1-long" in out
     assert "    [ ] npfl-l01-q3 [5] the theorem -- UNCOVERED" in out
     assert "Official list: 3/4 items covered, 1 uncovered" in out
     assert official_lecture("npfl-l11-q10") == 11
@@ -175,3 +181,8 @@ def test_the_shipped_catalogues_list_every_official_item_of_their_lectures():
         assert o.points in (5.0, 10.0), o.id
     mine = [o for o in cov.official if o.lecture in (1, 2, 3, 4)]
     assert len(mine) == 23 and all(o.covered_by for o in mine)
+    # every item of the list, asked as a real exam asks it, carries the list's real points
+    by_id = {x.id: x for b in load_banks(content) for x in b.questions}
+    for o in cov.official:
+        assert o.covered_by, o.id
+        assert {x.points for x in exam.askers([by_id[i] for i in o.covered_by])} == {o.points}, o.id
