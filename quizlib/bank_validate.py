@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import variants
+from .math_spans import stray_dollars
 from .bank_fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
                           read_rubric, read_tolerance, read_variables, read_wrong_answers, split_top)
 from .bank_maths import check_maths, check_placeholders
@@ -35,6 +36,27 @@ class BuiltBank:
 
 def _csv(text: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in text.split(",") if s.strip())
+
+
+def _texts(q: Question):
+    yield q.title
+    yield q.prompt
+    yield q.solution
+    yield from q.hints
+    for p in q.parts:
+        yield p.prompt
+        yield p.title
+        yield p.solution
+        yield from (c.text for c in p.choices)
+        yield from (w.feedback for w in p.wrong_answers)
+        yield from (r.text for r in p.rubric)
+
+
+def _check_math_spans(q: Question, line: int, c: Collector) -> None:
+    n = sum(stray_dollars(t) for t in _texts(q))
+    if n:
+        c.warn(line, f"question {q.id!r}: {n} `$` that open or close no maths span "
+                     "(a span must not start or end with a space: `$a = b$`, not `$a = $`)")
 
 
 def build_bank(path: Path, raw: RawBank, display: str,
@@ -71,6 +93,7 @@ def build_bank(path: Path, raw: RawBank, display: str,
             c.error(rq.line, f"duplicate question id {q.id!r} (also at line {seen[q.id]})")
             continue
         seen[q.id] = rq.line
+        _check_math_spans(q, rq.line, c)
         if c.n_errors() == before:
             templates.append(q)
     questions = tuple(variants.render(t, 0) for t in templates)

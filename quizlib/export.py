@@ -23,6 +23,7 @@ from pathlib import Path
 
 import genanki
 
+from quizlib import math_spans
 from quizlib.errors import StoreError
 from quizlib.model import Bank, Part, Question
 from quizlib.store import BACKUP_COLUMNS, Store, iso
@@ -45,9 +46,7 @@ MODEL = genanki.Model(
 # -- Anki ---------------------------------------------------------------------------
 def anki_math(text: str) -> str:
     """`$$x$$` → `\\[x\\]` and `$x$` → `\\(x\\)`; an escaped `\\$` stays a dollar sign."""
-    text = re.sub(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$", lambda m: r"\[" + m.group(1) + r"\]", text, flags=re.S)
-    text = re.sub(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\\\s])\$", lambda m: r"\(" + m.group(1) + r"\)", text)
-    return text.replace(r"\$", "$")
+    return math_spans.to_delimiters(text)
 
 
 def to_html(markdown: str) -> str:

@@ -195,6 +195,8 @@ def test_each_error_is_reported_at_its_line(tmp_path, text, needle, message):
     (FRONT + QUESTION + "### Notes\nx\n", "### Notes", "unknown section 'Notes'"),
     (FRONT.replace("topics: t1", "author: me") + QUESTION, "author: me", "unknown front matter key"),
     (FRONT + QUESTION.replace("## q1: Title", "## q1"), "## q1", "has no title"),
+    (FRONT + QUESTION.replace("P\n", "gives $0 = $ nan\n"), "## q1", "open or close no maths span"),
+    (FRONT + QUESTION + "\n### Solution\n$ x$ is\n", "## q1", "open or close no maths span"),
 ])
 def test_warnings_and_strict_mode(tmp_path, text, needle, message):
     problems = problems_of(tmp_path, text)
@@ -391,3 +393,12 @@ def test_good_lecture_values(tmp_path, value, expected):
     write(tmp_path, "b.md", FRONT + QUESTION.replace("points: 1", f"points: 1\nlecture: {value}"))
     (bank,) = load_banks(tmp_path)
     assert bank.problems == () and bank.questions[0].lecture == expected
+
+
+@pytest.mark.parametrize("text, stray", [
+    ("$a$ and $$b$$", 0), (r"costs \$5", 0), ("`$x = $` in code", 0), ("$a = $ b", 2), ("$ a$", 2),
+    ("one $ alone", 1),
+])
+def test_stray_dollars_follow_the_span_rule(text, stray):
+    from quizlib.math_spans import stray_dollars
+    assert stray_dollars(text) == stray
