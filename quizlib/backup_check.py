@@ -66,7 +66,7 @@ def parse(data: bytes | str) -> Any:
     """The file as JSON; BackupError (one problem) if it is too big, not UTF-8 or not JSON."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
-        raise BackupError([f"the file has {size / 1e6:.1f} MB; a backup may have at most {MAX_BYTES / 1e6:.0f} MB"])
+        raise BackupError([f"the file has {size / 2**20:.1f} MB; a backup may have at most {MAX_BYTES / 2**20:.0f} MB"])
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as e:
@@ -127,8 +127,9 @@ def check(data: bytes | str, target: str | None = None) -> Backup:
     if not isinstance(doc, dict) or doc.get("format") != BACKUP_FORMAT:
         raise BackupError(["this is not a DL Exam Trainer backup (no 'format' marker)"])
     if doc.get("version") != BACKUP_VERSION:
-        shown = doc.get("version") if isinstance(doc.get("version"), int | str) else type(doc.get("version")).__name__
-        raise BackupError([f"backup version {str(shown)[:20]!r} is not supported (this app reads {BACKUP_VERSION})"])
+        v = doc.get("version")
+        shown = repr(v)[:20] if isinstance(v, int | str) else f"({type(v).__name__})"
+        raise BackupError([f"backup version {shown} is not supported (this app reads {BACKUP_VERSION})"])
     problems = [f"unknown field {str(k)[:40]!r}" for k in doc if k not in TOP_KEYS]
     profile = doc.get("profile", "default")
     why = name_problem(profile)
