@@ -554,10 +554,13 @@ class Store:
         def q(con):
             summary = {t: {"added": 0, "skipped": 0} for t in BACKUP_COLUMNS}
             self._ensure_profile(con, profile, now)
+            exam_keys = {r["uuid"]: self._key_in(con, exams_t, profile, r["uuid"]) for r in tables.get("exams", [])}
             for table, cols in BACKUP_COLUMNS.items():
                 t = TABLES[table]
                 for row in tables.get(table, []):
                     values = {c: profile if c == "profile" else row[c] for c in cols}
+                    if table == "attempts":
+                        values["extra"] = _exam_ref(values["extra"], exam_keys)
                     if table == "cards":
                         old = con.execute(sa.select(t).where(
                             t.c.profile == profile, t.c.question_id == row["question_id"])).mappings().first()
@@ -575,3 +578,11 @@ class Store:
                     summary[table]["added" if n == 1 else "skipped"] += 1
             return summary
         return self._write(q)
+
+
+def _exam_ref(extra: str, exam_keys: dict[str, str]) -> str:
+    """An attempt's extra JSON with its "exam" (the exam's UUID, quizlib.exam) moved to the exam's key here."""
+    ref = json.loads(extra).get("exam")
+    if not isinstance(ref, str) or exam_keys.get(ref, ref) == ref:
+        return extra  # unchanged, byte for byte: a same-profile import still finds the row identical
+    return json.dumps({**json.loads(extra), "exam": exam_keys[ref]})
