@@ -185,3 +185,20 @@ def test_sidebar_reports_unreadable_rows_once(broken):
     data = json.loads(export.backup_json(store, "ana", T0))  # the export skips them and imports cleanly
     assert len(data["tables"]["attempts"]) == 3
     assert export.import_backup(Store(Path(os.environ["QUIZ_DB"]).with_name("x.sqlite3")), json.dumps(data), T0)
+
+
+def _profile_script():
+    import streamlit as st
+
+    from quizlib.ui.common import current_profile, sidebar
+
+    sidebar()
+    st.write(f"profile={current_profile()}")
+
+
+@pytest.mark.parametrize("asked, shown", [("n" * 41, "default"), ("a\u0007b", "default"), (" ana ", "ana")])
+def test_a_link_follows_the_profile_name_rule(content, asked, shown):
+    at = AppTest.from_function(_profile_script, default_timeout=60)
+    at.query_params["profile"] = asked
+    at.run()
+    assert not at.exception and at.markdown[-1].value == f"profile={shown}"
