@@ -62,6 +62,7 @@ SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000  # SQLite: a writer waits this long for the lock before giving up
 RETRIES = 30              # PostgreSQL: attempts at a transaction that keeps hitting serialization failures
 _RETRY_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+CHUNK = 500               # rows per statement of a backup import (and keys per IN list)
 
 meta = sa.MetaData()
 T = sa.Text
@@ -532,15 +533,17 @@ class Store:
             return out
         return self._read(q)
 
-    def _key_in(self, con: sa.Connection, t: sa.Table, profile: str, key: str) -> str:
-        """The natural key a backed-up attempt or exam gets in `profile`.
+    def _keys_in(self, con: sa.Connection, t: sa.Table, profile: str, keys: list[str]) -> dict[str, str]:
+        """The natural key each backed-up attempt or exam gets in `profile`.
 
         A UUID is unique in the whole store. Free, or already this profile's, it is kept (so a
         second import finds it and adds nothing); held by another profile (a backup of `default`
         imported into `alice` on the same machine) the row gets uuid5(original, profile): a new
         key, the same one at every import, so importing twice into alice still adds nothing."""
-        owner = con.execute(sa.select(t.c.profile).where(t.c.uuid == key)).scalar_one_or_none()
-        return key if owner is None or owner == profile else str(uuid.uuid5(uuid.UUID(key), profile))
+        owner: dict[str, str] = {}
+        for i in range(0, len(keys), CHUNK):
+            owner.update(con.execute(sa.select(t.c.uuid, t.c.profile).where(t.c.uuid.in_(keys[i:i + CHUNK]))).all())
+        return {k: k if owner.get(k, profile) == profile else str(uuid.uuid5(uuid.UUID(k), profile)) for k in keys}
 
     def load_profile(self, profile: str, tables: dict[str, list[dict]], now: datetime) -> dict[str, dict]:
         """Add the rows of a dump to `profile`, skipping those already here; one transaction.
@@ -554,14 +557,11 @@ class Store:
         def q(con):
             summary = {t: {"added": 0, "skipped": 0} for t in BACKUP_COLUMNS}
             self._ensure_profile(con, profile, now)
-            exam_keys = {r["uuid"]: self._key_in(con, exams_t, profile, r["uuid"]) for r in tables.get("exams", [])}
+            exam_keys = self._keys_in(con, exams_t, profile, [r["uuid"] for r in tables.get("exams", [])])
             for table, cols in BACKUP_COLUMNS.items():
-                t = TABLES[table]
-                for row in tables.get(table, []):
-                    values = {c: profile if c == "profile" else row[c] for c in cols}
-                    if table == "attempts":
-                        values["extra"] = _exam_ref(values["extra"], exam_keys)
-                    if table == "cards":
+                t, rows = TABLES[table], tables.get(table, [])
+                if table == "cards":
+                    for row in rows:
                         old = con.execute(sa.select(t).where(
                             t.c.profile == profile, t.c.question_id == row["question_id"])).mappings().first()
                         readable = self._readable("cards", [old] if old is not None else [])
@@ -570,12 +570,19 @@ class Store:
                             continue
                         self._put_card(con, profile, row["question_id"], row["card"], row["due"])
                         summary[table]["added"] += 1
-                        continue
-                    if "uuid" in values:
-                        values["uuid"] = self._key_in(con, t, profile, values["uuid"])
-                    ins = self._insert(t).values(**values).on_conflict_do_nothing()
-                    n = len(con.execute(ins.returning(sa.literal(1))).all())  # a skipped row returns none
-                    summary[table]["added" if n == 1 else "skipped"] += 1
+                    continue
+                keys = self._keys_in(con, t, profile, [r["uuid"] for r in rows]) if "uuid" in cols else {}
+                values = [{c: profile if c == "profile" else row[c] for c in cols} for row in rows]
+                for v in values:
+                    if "uuid" in v:
+                        v["uuid"] = keys[v["uuid"]]
+                    if table == "attempts":
+                        v["extra"] = _exam_ref(v["extra"], exam_keys)
+                ins = self._insert(t).on_conflict_do_nothing().returning(sa.literal(1))
+                for i in range(0, len(values), CHUNK):  # one statement per chunk: a skipped row returns none
+                    n = len(con.execute(ins, values[i:i + CHUNK]).all())
+                    summary[table]["added"] += n
+                    summary[table]["skipped"] += len(values[i:i + CHUNK]) - n
             return summary
         return self._write(q)
 
