@@ -26,7 +26,7 @@ from pathlib import Path
 
 import genanki
 
-from quizlib import backup_check, math_spans
+from quizlib import backup_check, markdown_maths
 from quizlib.backup_check import BACKUP_FORMAT, BACKUP_VERSION, Backup
 from quizlib.model import Bank, Part, Question
 from quizlib.profiles import clean_name
@@ -48,7 +48,7 @@ MODEL = genanki.Model(
 # -- Anki ---------------------------------------------------------------------------
 def anki_math(text: str) -> str:
     """`$$x$$` → `\\[x\\]` and `$x$` → `\\(x\\)`; an escaped `\\$` stays a dollar sign."""
-    return math_spans.to_delimiters(text)
+    return markdown_maths.to_delimiters(text)
 
 
 def to_html(markdown: str) -> str:
