@@ -87,3 +87,12 @@ def test_one_rule_for_profile_names(db_url):
     assert store.profiles() == []
     store.add_profile(" ana ")
     assert store.profiles() == ["ana"]
+
+
+def test_a_profile_stored_before_the_rule_keeps_working(db_url):
+    store = Store(db_url)
+    old = "o" * 100  # e.g. from an import before the rule
+    raw(store, "profiles", name=old, created_at=store_module.iso(T0))
+    store.add_attempt(Attempt(profile=old, question_id="q", answer="x", correct=True, score=1, max_score=1,
+                              created_at=T0))
+    assert len(store.attempts(old)) == 1 and old in store.profiles()
