@@ -1,7 +1,7 @@
 """Export → import into a new profile on the same store → the new profile's attempts, exams, cards,
 bookmarks, variants and Progress figures equal the original's; a second import adds nothing.
 On SQLite and PostgreSQL (the attempts' and exams' UUIDs are the original profile's: see
-Store._key_in)."""
+Store._keys_in)."""
 from __future__ import annotations
 
 import json
