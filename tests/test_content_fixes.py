@@ -88,3 +88,17 @@ def test_binary_label_smoothing_accepts_alpha_by_name_in_every_variant(qs):
 def test_prompts_say_what_precision_and_what_quantity_is_graded(qs):
     assert "two significant figures" in part(qs["il2-stop-shrinking"], "size").prompt
     assert "new value of $w$" in qs["n3-l1-update"].prompt
+
+
+def test_conventions_are_stated_in_the_prompt_not_only_in_a_hint(qs):
+    assert r"\theta' = \theta + v'" in qs["opt-momentum"].prompt
+    assert r"\theta' = \theta + v'" in qs["opt-nesterov"].prompt
+    assert "weight of the **new** batch statistic" in qs["l2n-bn-running"].prompt
+    assert r"\lambda\,\|\theta\|_2^2" in qs["l3-l2"].prompt and "no $\\tfrac12$" in qs["l3-l2"].prompt
+
+
+def test_l2_exam_question_uses_the_course_form(qs):
+    l2 = qs["l3-l2"]
+    assert grade_part(part(l2, "grad"), "grad + 2 λ θ").correct
+    assert grade_part(part(l2, "update"), "θ - α(grad + 2λθ)").correct
+    assert not grade_part(part(l2, "update"), "(1 - α λ) θ - α grad").correct
