@@ -59,7 +59,7 @@ from quizlib.store_rows import (  # re-exported: callers import these from the s
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
-BUSY_TIMEOUT_MS = 10_000  # SQLite: a writer waits this long for the lock before giving up
+BUSY_TIMEOUT_MS = 30_000  # SQLite: a writer waits this long for the lock (a loaded 2-core machine needs >10 s)
 RETRIES = 30              # PostgreSQL: attempts at a transaction that keeps hitting serialization failures
 _RETRY_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 CHUNK = 500               # rows per statement of a backup import (and keys per IN list)
