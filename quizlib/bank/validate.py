@@ -14,6 +14,7 @@ from pathlib import Path
 
 from quizlib.bank import variants
 from quizlib.markdown_maths import stray_dollars
+from quizlib.answers.steps import validate_steps
 from quizlib.bank.fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
                           read_rubric, read_tolerance, read_variables, read_wrong_answers, split_top)
 from quizlib.bank.maths import check_maths, check_placeholders
@@ -21,7 +22,7 @@ from quizlib.bank.parser import RawBank, RawQuestion, RawSection, list_items, sp
 from quizlib.model import KINDS, Bank, Part, Question, WrongAnswer
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
-PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}
+PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance", "steps", "asked"}
 QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
 INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
@@ -262,6 +263,22 @@ def _build_part(pid, title, line, fields, dup_keys, prompt, secs, c: Collector, 
         items, _ = list_items(secs["rubric"].body)
         rubric = read_rubric(items, c)
     solution = strip_block(secs["solution"].body) if "solution" in secs else ""
+    steps = "steps" in fields and read_bool(fields["steps"].value, fields["steps"].line, c, "steps")
+    asked = fields["asked"].value.strip() if "asked" in fields else ""
+    if kind != "derivation" and (steps or asked):
+        c.error(fields["steps" if "steps" in fields else "asked"].line,
+                f"`steps:`/`asked:` are for a derivation; {where} is {kind}")
+    if not steps and any(r.check or r.final for r in rubric):
+        c.error(secs["rubric"].line, f"rubric items of {where} name a formula (`| check:` or `| final`), "
+                                     "which only a step-checked derivation (`steps: yes`) can tick")
+    steps = "steps" in fields and read_bool(fields["steps"].value, fields["steps"].line, c, "steps")
+    asked = fields["asked"].value.strip() if "asked" in fields else ""
+    if kind != "derivation" and (steps or asked):
+        c.error(fields["steps" if "steps" in fields else "asked"].line,
+                f"`steps:`/`asked:` are for a derivation; {where} is {kind}")
+    if not steps and any(r.check or r.final for r in rubric):
+        c.error(secs["rubric"].line, f"rubric items of {where} name a formula (`| check:` or `| final`), "
+                                     "which only a step-checked derivation (`steps: yes`) can tick")
 
     if kind == "choice":
         if "answer" in fields:
@@ -280,11 +297,34 @@ def _build_part(pid, title, line, fields, dup_keys, prompt, secs, c: Collector, 
                                          f"{sum(r.points for r in rubric):g}, not its {points:g} points")
         if not (solution or q_solution):
             c.error(line, f"{where} is a derivation without a model solution (`Solution` section)")
+        if steps:
+            _check_steps_part(fields, answer, symbols, let, rubric, secs, line, c, where)
     elif not answer:
         c.error(fields["answer"].line if "answer" in fields else line, f"{where} has no `answer:`")
     if kind in ("number", "expr", "matrix") and choices:
         c.warn(secs["choices"].line, f"{where}: `Choices` are ignored for kind {kind}")
     part = Part(id=pid, kind=kind, points=points, answer=answer, prompt=prompt, title=title,
                 symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, choices=choices,
-                wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=line)
+                wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=line,
+                steps=steps, asked=asked)
     return part, (fields["answer"].line if "answer" in fields else line, [wl for wl, _ in wrong])
+
+
+def _check_steps_part(fields, answer, symbols, let, rubric, secs, line, c: Collector, where: str) -> None:
+    """A step-checked derivation: `asked`, `answer` and every rubric formula read in its symbols."""
+    for key in ("asked", "answer"):
+        if key not in fields or not fields[key].value.strip():
+            c.error(line, f"{where} is checked step by step (`steps: yes`) but has no `{key}:`")
+            return
+    for key in ("asked", "answer"):
+        msg = validate_steps(fields[key].value.strip(), "0", (), symbols, let)
+        if msg:
+            c.error(fields[key].line, f"{where}: {msg.replace('`asked: ', f'`{key}: ')}")
+    items, _ = list_items(secs["rubric"].body) if "rubric" in secs else ([], [])
+    lines = [it.line for it in items] if len(items) == len(rubric) else [line] * len(rubric)
+    for r, rline in zip(rubric, lines):
+        if r.check:
+            msg = validate_steps(r.check, "0", (), symbols, let)
+            if msg:
+                c.error(rline, f"{where}: the rubric formula `{r.check}` does not read: "
+                               f"{msg.split(' does not read: ')[-1]}")

@@ -1,0 +1,196 @@
+"""The SymPy side of step checking: derivatives on a computational graph, and line equivalence.
+
+Runs in the sandbox worker (`quizlib.answers.sandbox`), one call per derivation line, so the hard
+per-line time limit covers every SymPy operation. Input is plain tuples built by
+`quizlib.answers.steps` from the safe parser's ASTs — no text is read here.
+
+A *side* is `(ast, derivs)`: the parser's AST in which each derivative the student wrote has been
+replaced by a placeholder symbol, and `derivs` = ((placeholder, operand side, variable), …).
+Graph semantics (a `let` quantity is a node of the graph): ∂X/∂v differentiates X after
+substituting the definition of every `let` quantity that depends on v, directly or through other
+lets, and keeps v itself (if it is a `let`) and the lets that do not depend on v as independent
+variables. So with `o = sigma(z)`, in ∂L/∂o the output o is a variable, in ∂L/∂z it is σ(z).
+Two sides are compared after substituting everything down to the declared symbols: at the random
+points first (all agree to 1e-7 → equal, any clear disagreement → different), exact `simplify` only
+when the points cannot decide; undecided is "unknown", never "different".
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+import sympy as sp
+
+from quizlib.answers.symbolic import make_symbols, relu, step, to_sympy
+
+__all__ = ["check_line", "Graph"]
+
+EQ_RTOL = 1e-7  # float agreement of two sides at one point
+CLEAR = 1e-3  # beyond this relative difference at a point the sides differ, whatever simplify says
+MAX_SUBSET_ARGS = 6  # factors/terms of a side tried as a rubric formula (2^6 subsets at most)
+
+
+class Graph:
+    """The declared symbols and the `let` definitions of one part, as SymPy."""
+
+    def __init__(self, decls, lets):
+        self.syms = make_symbols(decls)
+        self.decl_names = [d.name for d in decls]
+        self.let_names = [n for n, _ in lets]
+        for name in self.let_names:
+            self.syms[name] = sp.Symbol(name, real=True)
+        # each definition as written: in terms of declared symbols and earlier lets (one level)
+        self.defs = {name: to_sympy(ast, self.syms, True) for name, ast in lets}
+
+    def depends(self, name: str, v: str, seen=()) -> bool:
+        """Does the let `name` depend on the variable `v` (directly or through other lets)?"""
+        free = {s.name for s in self.defs[name].free_symbols}
+        if v in free:
+            return True
+        return any(n in self.defs and n not in seen and self.depends(n, v, seen + (name,))
+                   for n in free)
+
+    def substitute(self, expr, names):
+        """Replace the let symbols in `names` by their definitions until none is left."""
+        for _ in range(len(self.let_names) + 1):
+            rep = {self.syms[n]: self.defs[n] for n in names if self.syms[n] in expr.free_symbols}
+            if not rep:
+                return expr
+            expr = expr.xreplace(rep)
+        return expr
+
+    def expand(self, expr):
+        """Down to the declared symbols."""
+        return self.substitute(expr, self.let_names)
+
+    def build(self, side):
+        """A side as SymPy, its derivatives worked out, lets still as symbols."""
+        ast, derivs = side
+        values = {ph: self.derivative(operand, v) for ph, operand, v in derivs}
+        return to_sympy(ast, self.syms, True, values)
+
+    def pieces(self, side):
+        """The side and some of its factors/terms, derivatives worked out; a piece that is
+        still a written derivative (the factor ∂o/∂z of a chain rule) does not show a formula."""
+        ast, derivs = side
+        values = {ph: self.derivative(operand, v) for ph, operand, v in derivs}
+        out = []
+        for piece in _pieces(to_sympy(ast, dict(self.syms), True)):
+            if not any(s.name in values for s in piece.free_symbols):
+                out.append(piece)
+            elif any(s.name not in values for s in piece.free_symbols) or piece.is_Add:
+                out.append(piece.xreplace({s: values[s.name] for s in piece.free_symbols
+                                           if s.name in values}))
+        return out
+
+    def derivative(self, operand, v: str):
+        x = self.build(operand)
+        on_path = [n for n in self.let_names if n != v and self.depends(n, v)]
+        x = self.substitute(x, on_path)
+        d = sp.diff(x, self.syms[v])
+        return _relu_prime(d)
+
+
+def _relu_prime(expr):
+    """relu has no SymPy derivative of its own: d relu(u)/du = step(u)."""
+    if not expr.has(sp.Derivative):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, relu)
+                        and e.variables == (e.expr.args[0],),
+                        lambda e: step(e.expr.args[0]))
+
+
+def _value(expr, subs) -> float | None:
+    try:
+        v = sp.N(expr.xreplace(subs), 20)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if not v.is_number or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    try:
+        c = complex(v)
+    except (TypeError, ValueError):
+        return None
+    if c != c or abs(c.imag) > 1e-9 * max(1.0, abs(c.real)) or abs(c.real) == float("inf"):
+        return None
+    return c.real
+
+
+def _rel(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(a), abs(b), 1e-12)
+
+
+def compare(a, b, subs_list, exact: bool = True) -> tuple[str, list, list]:
+    """('equal'|'different'|'unknown', values of a, values of b) for two expanded expressions."""
+    av, bv, undefined = [], [], 0
+    for subs in subs_list:
+        x = _value(a, subs)
+        if x is None:
+            continue
+        y = _value(b, subs)
+        if y is None:
+            undefined += 1
+            continue
+        av.append(x)
+        bv.append(y)
+    if len(av) >= 4 and undefined <= len(av):
+        worst = max(_rel(x, y) for x, y in zip(av, bv))
+        if worst <= EQ_RTOL:
+            return "equal", av, bv
+        if worst > CLEAR:
+            return "different", av, bv
+    elif len(av) + undefined >= 4 and undefined > len(av):
+        return "different", av, bv
+    if not exact:
+        return "unknown", av, bv
+    d = a - b
+    for attempt in (lambda x: x, sp.simplify, lambda x: sp.simplify(x.rewrite(sp.exp))):
+        try:
+            if attempt(d) == 0:
+                return "equal", av, bv
+        except Exception:  # noqa: BLE001 - SymPy gives up in many ways; then it is undecided
+            pass
+    return "unknown", av, bv
+
+
+def _pieces(expr):
+    """The side itself, and products/sums of some of its top-level factors/terms."""
+    out = [expr]
+    for maker, args in ((sp.Mul, sp.Mul.make_args(expr)), (sp.Add, sp.Add.make_args(expr))):
+        if 1 < len(args) <= MAX_SUBSET_ARGS:
+            for k in range(1, len(args)):
+                out += [maker(*c) for c in combinations(args, k)]
+    return out
+
+
+def check_line(links, sides, formulas, decls, lets, points):
+    """One derivation line, in the worker.
+
+    links: ((i, j), …) pairs of indexes into `sides` to compare (i the earlier one);
+    sides: the side tuples (earlier lines' sides included where a link needs them);
+    formulas: ((k, formula side), …): for each, does any side index in `k` contain it (see _pieces)?
+    points: dicts name -> float. Returns (link verdicts (verdict, a values, b values), formula hits).
+    """
+    g = Graph(decls, lets)
+    subs_list = [{g.syms[k]: sp.Float(v, 20) for k, v in pt.items() if k in g.syms} for pt in points]
+    built = {}
+
+    def side(i):
+        if i not in built:
+            raw = g.build(sides[i])
+            built[i] = (raw, g.expand(raw))
+        return built[i]
+
+    verdicts = [compare(side(i)[1], side(j)[1], subs_list) for i, j in links]
+    hits = []
+    for ks, fside in formulas:
+        f = g.expand(g.build(fside))
+        hit = False
+        for k in ks:
+            for piece in g.pieces(sides[k]):
+                if compare(g.expand(piece), f, subs_list, exact=False)[0] == "equal":
+                    hit = True
+                    break
+            if hit:
+                break
+        hits.append(hit)
+    return verdicts, hits
