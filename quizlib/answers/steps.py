@@ -94,6 +94,24 @@ def _balanced(s: str, i: int) -> int:
     raise ParseError("syntax", "A bracket is never closed.")
 
 
+def _term_end(s: str, i: int) -> int:
+    """End of the product starting at s[i]: the next + or − (not a sign) outside brackets."""
+    depth, prev = 0, ""
+    for j in range(i, len(s)):
+        c = s[j]
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+            if depth < 0:
+                return j
+        elif depth == 0 and (c in "+-−," and prev and prev not in "^*/·×(" or c == ","):
+            return j
+        if not c.isspace():
+            prev = c
+    return len(s)
+
+
 _LATEX_D = r"(?:\\partial|\\mathrm\{d\}|\\operatorname\{d\}|d)"
 _LATEX_FRAC = re.compile(rf"\\[dt]?frac\s*\{{\s*{_LATEX_D}\s*([^{{}}]*)\}}\s*\{{\s*{_LATEX_D}\s*({_NAME})\s*\}}")
 _QUOTIENT = re.compile(rf"(∂|(?<![A-Za-z0-9])d)\s*({_NAME})\s*/\s*(?:∂|d)\s*({_NAME})")
@@ -126,15 +144,10 @@ def _front(text: str, names: set, lets: set):
         return ph(m[2], m[3])
 
     s = _QUOTIENT.sub(quotient, s)
-    while m := _OPERATOR.search(s):  # d/dz f, ∂/∂z (…), d/dz sigma(z)
+    while m := _OPERATOR.search(s):  # d/dz f, ∂/∂z (…)^2/2: the product that follows, up to + or −
         i = m.end()
-        if i < len(s) and s[i] in _OPEN:
-            end = _balanced(s, i)
-        elif nm := re.match(_NAME, s[i:]):
-            end = i + nm.end()
-            if end < len(s) and s[end] == "(":
-                end = _balanced(s, end)
-        else:
+        end = _term_end(s, i)
+        if not s[i:end].strip():
             raise ParseError("syntax", f"`d/d{m[1]}` needs something to differentiate after it.")
         s = s[:m.start()] + ph(s[i:end], m[1]) + s[end:]
     s = _PRIME.sub(lambda m: ph(m[1], m[2]) if m[1] in lets else m[0], s)
