@@ -139,7 +139,7 @@ def _front(text: str, names: set, lets: set):
         s = s[:m.start()] + ph(args[0], args[1].strip()) + s[end:]
 
     def quotient(m):
-        if m[1] == "d" and not (m[2] in names and m[3] in names):
+        if m[1] == "d" and m[2] not in names:
             return m[0]  # `d` is not a derivative here (a symbol d, say)
         return ph(m[2], m[3])
 

@@ -1,0 +1,75 @@
+"""The bank format of step-checked derivations: `steps: yes`, `asked:`, rubric `| check:` and
+`| final`, their problems reported as file:line; and the scoring rules of the app's ticks."""
+from __future__ import annotations
+
+from quizlib import grading
+from quizlib.bank import load_bank_file
+
+GOOD = """---
+title: Steps
+---
+
+## s1: Sigmoid and cross-entropy
+kind: derivation
+steps: yes
+points: 4
+symbols: z, g in (0, 1)
+let: o = sigma(z); L = -(g*log(o) + (1-g)*log(1-o))
+asked: dL/dz
+answer: o - g
+
+### Prompt
+Derive it.
+
+### Solution
+$o - g$.
+
+### Rubric
+- [1] uses $\\sigma'$ | check: o*(1-o)
+- [1] explains the chain rule
+- [2] the answer $o - g$ | final
+"""
+
+
+def load(tmp_path, text):
+    f = tmp_path / "b.md"
+    f.write_text(text)
+    return load_bank_file(f)
+
+
+def test_a_step_part_loads_with_its_formulas(tmp_path):
+    bank = load(tmp_path, GOOD)
+    assert not bank.problems, bank.problems
+    p = bank.questions[0].parts[0]
+    assert p.steps and p.asked == "dL/dz" and p.answer == "o - g"
+    assert [(r.check, r.final) for r in p.rubric] == [("o*(1-o)", False), ("", False), ("", True)]
+    assert p.rubric[0].text == "uses $\\sigma'$"
+
+
+def test_bad_step_parts_are_reported_at_their_line(tmp_path):
+    maybe = [str(p) for p in load(tmp_path, GOOD.replace("steps: yes", "steps: maybe")).problems]
+    assert any(":7: error: steps must be yes or no" in m for m in maybe), maybe
+    bad = GOOD.replace("asked: dL/dz", "asked: dL/dq").replace("check: o*(1-o)", "check: o*(1-q")
+    msgs = [str(p) for p in load(tmp_path, bad).problems]
+    assert any(":11: error:" in m and "`q`" in m for m in msgs), msgs
+    assert any(":21: error:" in m and "o*(1-q" in m for m in msgs), msgs
+    no_asked = load(tmp_path, GOOD.replace("asked: dL/dz\n", "").replace("steps: maybe", "steps: yes"))
+    assert any("no `asked:`" in str(p) for p in no_asked.problems)
+    plain = load(tmp_path, GOOD.replace("steps: yes\n", "").replace("asked: dL/dz\n", ""))
+    assert any("only a step-checked derivation" in str(p) for p in plain.problems)
+
+
+def test_app_ticks_and_what_a_student_may_tick(tmp_path):
+    p = load(tmp_path, GOOD).questions[0].parts[0]
+    good = grading.check_derivation(p, "∂L/∂z = (−g/o + (1−g)/(1−o)) · o(1−o)\n= o − g")
+    t = grading.rubric_ticks(p, good)
+    assert t.auto == (True, False, True) and t.allowed == (True, True, True)
+    assert grading.score_steps(p, good, [0, 1, 2]) == (4, [0, 1, 2])
+    # no σ′ anywhere and the wrong end: those items cannot be ticked, the self-ticked one can
+    bad = grading.check_derivation(p, "∂L/∂z = g - o")
+    t = grading.rubric_ticks(p, bad)
+    assert t.auto == (False, False, False) and t.allowed == (False, True, False)
+    assert grading.score_steps(p, bad, [0, 1, 2]) == (1, [1])
+    extra = grading.steps_extra(good, grading.rubric_ticks(p, good))
+    assert extra["steps"] == [[1, "ok"], [2, "ok"]] and extra["auto_ticked"] == [0, 2]
+    assert extra["step_lines"][1] == "= o − g" and extra["ends_right"] is True
