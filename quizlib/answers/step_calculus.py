@@ -16,11 +16,13 @@ when the points cannot decide; undecided is "unknown", never "different".
 """
 from __future__ import annotations
 
+import cmath
+from functools import lru_cache
 from itertools import combinations
 
 import sympy as sp
 
-from quizlib.answers.symbolic import make_symbols, relu, step, to_sympy
+from quizlib.answers.symbolic import make_symbols, relu, sigma, step, to_sympy
 
 __all__ = ["check_line", "Graph"]
 
@@ -99,7 +101,52 @@ def _relu_prime(expr):
                         lambda e: step(e.expr.args[0]))
 
 
-def _value(expr, subs) -> float | None:
+_FUNCS = {sp.exp: cmath.exp, sp.log: cmath.log, sp.tanh: cmath.tanh, sp.sinh: cmath.sinh,
+          sp.cosh: cmath.cosh, sp.sin: cmath.sin, sp.cos: cmath.cos, sp.Abs: abs,
+          sigma: lambda u: 1 / (1 + cmath.exp(-u)), relu: lambda u: max(u.real, 0.0),
+          step: lambda u: 1.0 if u.real > 0 else 0.0, sp.sign: lambda u: float((u.real > 0) - (u.real < 0))}
+
+
+def _fast(expr, env: dict) -> complex:
+    """Complex value of a SymPy tree by plain recursion (no code generation); KeyError if the tree
+    has a node it does not know (then SymPy's own evaluation is used)."""
+    if expr.is_Symbol:
+        return env[expr]
+    if expr.is_Number:
+        if expr.is_Rational:
+            return complex(expr.p / expr.q)
+        return complex(float(expr))
+    if expr is sp.E:
+        return cmath.e
+    if expr is sp.pi:
+        return cmath.pi
+    if expr.is_Add:
+        return sum(_fast(a, env) for a in expr.args)
+    if expr.is_Mul:
+        out = 1 + 0j
+        for a in expr.args:
+            out *= _fast(a, env)
+        return out
+    if expr.is_Pow:
+        b, e = expr.args
+        if e.is_Integer:
+            return _fast(b, env) ** int(e)
+        return _fast(b, env) ** _fast(e, env)
+    f = _FUNCS[expr.func]
+    return complex(f(*[_fast(a, env) for a in expr.args]))
+
+
+def _value(expr, point) -> float | None:
+    """Value at one point = (SymPy substitution, the same as Python complex numbers)."""
+    subs, env = point
+    try:
+        c = _fast(expr, env)
+        if cmath.isfinite(c) and abs(c.imag) <= 1e-9 * max(1.0, abs(c.real)):
+            return c.real
+        if cmath.isfinite(c):
+            return None
+    except (KeyError, ZeroDivisionError, OverflowError, ValueError, TypeError):
+        pass
     try:
         v = sp.N(expr.xreplace(subs), 20)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -162,6 +209,20 @@ def _pieces(expr):
     return out
 
 
+@lru_cache(maxsize=16)
+def _graph(decls, lets) -> Graph:
+    return Graph(decls, lets)
+
+
+@lru_cache(maxsize=256)
+def _side(side, decls, lets):
+    """(as written with lets as symbols, expanded to the declared symbols): the line before is
+    built once, not again for the next line (the worker lives on between calls)."""
+    g = _graph(decls, lets)
+    raw = g.build(side)
+    return raw, g.expand(raw)
+
+
 def check_line(links, sides, formulas, decls, lets, points):
     """One derivation line, in the worker.
 
@@ -170,20 +231,17 @@ def check_line(links, sides, formulas, decls, lets, points):
     formulas: ((k, formula side), …): for each, does any side index in `k` contain it (see _pieces)?
     points: dicts name -> float. Returns (link verdicts (verdict, a values, b values), formula hits).
     """
-    g = Graph(decls, lets)
-    subs_list = [{g.syms[k]: sp.Float(v, 20) for k, v in pt.items() if k in g.syms} for pt in points]
-    built = {}
+    g = _graph(decls, lets)
+    subs_list = [({g.syms[k]: sp.Float(v, 20) for k, v in pt.items() if k in g.syms},
+                  {g.syms[k]: complex(v) for k, v in pt.items() if k in g.syms}) for pt in points]
 
     def side(i):
-        if i not in built:
-            raw = g.build(sides[i])
-            built[i] = (raw, g.expand(raw))
-        return built[i]
+        return _side(sides[i], decls, lets)
 
     verdicts = [compare(side(i)[1], side(j)[1], subs_list) for i, j in links]
     hits = []
     for ks, fside in formulas:
-        f = g.expand(g.build(fside))
+        f = _side(fside, decls, lets)[1]
         hit = False
         for k in ks:
             for piece in g.pieces(sides[k]):
