@@ -40,8 +40,8 @@ c = st.columns(3)
 ds = bn.DeepSettings(depth=c[0].slider("hidden layers", 1, 20, d0.depth, key="b_depth"),
                      lr=c[1].number_input("learning rate η", 0.0, 1e6, d0.lr, format="%g", key="b_lr"),
                      batch_size=c[2].number_input("training batch", 1, 512, d0.batch_size, key="b_bs"), seed=seed)
-runs = ui.live_panel("bn_live", ds, bn.DeepArms, metrics=["loss", "accuracy"], live_fields=("lr",),
-                     steps_per_tick=20, max_steps=2000)
+runs = ui.live_panel("bn_live", ds, bn.DeepArms, metrics=["loss", "accuracy"], steps_per_tick=10,
+                     max_steps=2000)
 ui.export_panel("batchnorm", {"": s, "deep_": ds}, runs)
 st.info("**What to notice.** The batch mean and variance jump around; the running ones are their exponential "
         "average and settle near the truth — the variance only with the B/(B−1) factor (try B = 2: the "

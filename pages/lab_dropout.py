@@ -34,7 +34,7 @@ ts = dropout.TrainSettings(p=p, seed=seed, lr=c[0].number_input("learning rate �
                            n_train=c[1].slider("training points", 10, 400, t0.n_train, key="d_n"),
                            noise=c[2].slider("noise", 0.0, 1.0, t0.noise, key="d_noise"))
 runs = ui.live_panel("dropout_live", ts, dropout.OverfitArms, metrics=["loss", "accuracy"],
-                     live_fields=("lr",), steps_per_tick=100, max_steps=3000)
+                     steps_per_tick=50, max_steps=3000)
 ui.export_panel("dropout", (ms, ts), runs)
 st.info("**What to notice.** The running mean of m⊙x/(1−p) homes in on x: inverted dropout is unbiased, so "
         "inference is just the identity. Scaling by (1−p) at inference gives the same match, only in other units. "

@@ -45,8 +45,8 @@ st.caption(f"Activations of every layer under {glorot.INIT_LABELS[show_init]}:")
 ui.show(ui.facet_histogram(glorot.activation_rows(stats[glorot.INITS.index(show_init)]), "layer"))
 
 st.markdown("**Loss over the first few hundred steps** (same data and seed for every arm)")
-runs = ui.live_panel("glorot_live", ds, glorot.LossArms, metrics=["loss"], live_fields=("lr",),
-                     steps_per_tick=10, max_steps=400, log_y=("loss",))
+runs = ui.live_panel("glorot_live", ds, glorot.LossArms, metrics=["loss"], steps_per_tick=5,
+                     max_steps=400, log_y=("loss",))
 ui.export_panel("glorot", (bs, ds), runs)
 st.info("**What to notice.** N(0,1) weights make |z| huge (var 393 for the 784 half-on inputs), so σ/tanh sit at "
         "0/1 or ±1: most units are saturated, their derivative ≈ 0, and the loss stays 10–100× above the others "

@@ -27,7 +27,7 @@ c = st.columns(2)
 ts = smoothing.TrainSettings(alpha=alpha, classes=classes, seed=c[1].number_input("seed", 0, 10_000, t0.seed, key="s_seed"),
                              lr=c[0].number_input("learning rate η", 0.0, 1e7, t0.lr, format="%g", key="s_lr"))
 target = smoothing.gold_target(alpha, classes)
-runs = ui.live_panel("smooth_live", ts, smoothing.SmoothArms, live_fields=("lr",), steps_per_tick=50,
+runs = ui.live_panel("smooth_live", ts, smoothing.SmoothArms, steps_per_tick=25,
                      metrics=["confidence (mean max p)", "logit norm"], max_steps=3000,
                      refs={"confidence (mean max p)": (target, f"1−α+α/K = {target:.3f}")})
 ui.export_panel("smoothing", (gs, ts), runs)

@@ -20,7 +20,7 @@ st.latex(rf"\begin{{aligned}}W&\leftarrow W-\eta(\nabla L_0+\lambda W)=(1-\eta\l
 
 st.subheader("Four arms on the same net and data: ‖W‖, loss, accuracy")
 runs = ui.live_panel("wd_live", s, wd.DecayArms, metrics=["weight_norm", "loss", "accuracy"],
-                     live_fields=("lr", "lam"), steps_per_tick=50, max_steps=3000)
+                     steps_per_tick=25, max_steps=3000)
 
 c = st.columns(2)
 with c[0]:
