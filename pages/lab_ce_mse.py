@@ -16,12 +16,7 @@ w = c[2].number_input("3rd start: w", -50.0, 50.0, 2.0, 0.5, key="c_w")
 b = c[3].number_input("3rd start: b", -50.0, 50.0, 2.0, 0.5, key="c_b")
 starts = tuple(dict.fromkeys(s0.starts + ((w, b),)))  # the material's two starts, plus yours if different
 s = ce_mse.NeuronSettings(lr=lr, steps=steps, starts=starts)
-q = ce_mse.neuron_quantities(w, b)
-st.latex(r"\begin{gathered}"
-         rf"z=wx+b={w:g}+{b:g}={q['z']:g},\quad a=\sigma(z)={q['a']:.4f},\quad \sigma'(z)=a(1-a)={q['sigma_prime']:.4f}\\"
-         rf"\text{{MSE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,\sigma'(z)\,x={q['dCdw_mse']:.4f}\qquad"
-         rf"\text{{CE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,x={q['dCdw_ce']:.4f}"
-         r"\end{gathered}")
+st.latex(ce_mse.gradients_latex(w, b))
 st.markdown("Colour = cost (cross-entropy, MSE), dash = start. The numbers beside the step counter are the "
             "steps each cost needs to bring the output down to a = 0.5.")
 runs = ui.live_panel("ce_mse_live", s, ce_mse.NeuronArms, metrics=["a", "C", "dC_dw"],
