@@ -12,7 +12,7 @@ parser; nothing a student types reaches eval/exec/sympify/parse_expr), then deci
 - choice: the sets of labels.
 A wrong answer is compared with the bank's listed wrong answers (their own feedback), then checked
 for a sign or constant-factor mistake. `.latex` always echoes how the input was read.
-`functions` restricts nothing for scalar kinds (all of `answers.names.EXPR_FUNCTIONS` are allowed); for
+`functions` restricts nothing for scalar kinds (every scalar function of `answers.registry` is allowed); for
 matrix answers it may only name functions the matrix checker knows.
 """
 from __future__ import annotations
@@ -23,14 +23,13 @@ import time
 import numpy as np
 import numpy.random  # noqa: F401 - eager: NumPy imports it lazily on first use
 
-from quizlib.answers import numeric
+from quizlib.answers import numeric, registry
 from quizlib.answers import sandbox
 from quizlib.answers.context import Context, ContextError, context_for, read_reference
 from quizlib.answers.feedback import diagnose
 from quizlib.answers.symbolic import latex_of, make_symbols, to_sympy
 from quizlib.answers.matrix import ShapeError, grade_matrix, infer_shape, shape_str, to_latex
 from quizlib.answers.parser import Grammar, ParseError, parse
-from quizlib.answers.names import EXPR_FUNCTIONS
 from quizlib.model import CheckResult
 
 __all__ = ["check", "preview", "validate_reference", "evaluate_number", "DEFAULT_RTOL"]
@@ -103,7 +102,7 @@ def evaluate_number(expr: str, values: dict[str, float]) -> float:
     """Value of a number-kind expression with variables (variants); ValueError if unreadable."""
     names = tuple(values)
     try:
-        ast = parse(str(expr), Grammar(names, dict(EXPR_FUNCTIONS)))
+        ast = parse(str(expr), Grammar(names, registry.expr_functions()))
         v = numeric.evaluate(ast, {k: float(x) for k, x in values.items()})
     except ParseError as exc:
         raise ValueError(f"{expr!r} does not parse: {exc.message}") from None

@@ -11,18 +11,17 @@ the whitelist parser, so nothing here needs to be safe on its own.
 """
 from __future__ import annotations
 
+from quizlib.answers import registry
+
 __all__ = ["LatexError", "latex_to_plain", "looks_like_latex"]
 
-# commands that become a plain token (surrounded by spaces so they never glue to neighbours)
+# operator commands that become a plain token (surrounded by spaces so they never glue to
+# neighbours); function names (`\\tanh`) and Greek letters come from `quizlib.answers.registry`
 _WORDS = {
     "cdot": "*", "times": "*", "ast": "*", "div": "/", "odot": "⊙", "circ": "⊙", "otimes": "⊙",
-    "top": "T", "intercal": "T", "pi": "pi", "infty": None,
-    "ln": "ln", "log": "log", "exp": "exp", "tanh": "tanh", "sinh": "sinh", "cosh": "cosh",
-    "sin": "sin", "cos": "cos", "max": "max", "min": "min",
+    "top": "T", "intercal": "T", "infty": None,
     "lfloor": "floor(", "rfloor": ")", "lceil": "ceil(", "rceil": ")",
 }
-_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
-          "xi rho varrho sigma tau phi varphi chi psi omega Delta Sigma Theta Lambda Phi Omega").split()
 # spacing and sizing commands that carry no meaning
 _IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
             "limits", "nolimits", "quad", "qquad"}
@@ -89,8 +88,10 @@ def _convert(s: str, i: int, stop: str | None, depth: int) -> tuple[str, int]:
                 if word is None:
                     raise LatexError(f"`\\{name}` cannot be part of an answer")
                 out.append(f" {word} ")
-            elif name in _GREEK:
-                out.append(f" {name.removeprefix('var')} ")
+            elif name in registry.latex_commands():
+                out.append(f" {name} ")
+            elif name in (greek := registry.greek_commands()):
+                out.append(f" {greek[name]} ")
             else:
                 raise LatexError(f"`\\{name}` is not a LaTeX command we read")
             continue

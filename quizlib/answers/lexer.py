@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from quizlib.answers.latex import LatexError, latex_to_plain, looks_like_latex
-from quizlib.answers.names import CONSTANTS, GREEK_CHARS, resolve_alias
+from quizlib.answers.names import resolve_alias
+from quizlib.answers.registry import CONSTANTS, GREEK_CHARS
 
 __all__ = ["ParseError", "Grammar", "normalize", "tokenize", "MAX_LEN", "MAX_DIGITS"]
 

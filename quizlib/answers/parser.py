@@ -16,9 +16,13 @@ from __future__ import annotations
 import math
 
 from quizlib.answers.lexer import MAX_LEN, Grammar, ParseError, normalize, tokenize
-from quizlib.answers.names import CONSTANTS
+from quizlib.answers import registry
+from quizlib.answers.registry import CONSTANTS
 
-__all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP"]
+__all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP", "NODE_TAGS"]
+
+# every node type a tree may hold; each walker (numeric, symbolic, matrix, printing) handles all
+NODE_TAGS = ("num", "sym", "const", "call", "neg", "add", "sub", "mul", "div", "pow", "had", "T")
 
 MAX_DEPTH = 40  # nesting of brackets/operators
 MAX_EXP = 100  # |p| of a constant exponent
@@ -186,9 +190,8 @@ class _Parser:
             args = [self.power(d + 1)]
         else:
             raise ParseError("syntax", f"`{fname}` needs an argument in brackets, as in `{fname}(z)`.")
-        if fname == "ln":
-            fname = "log"
-        counts = self.g.functions[fname] if fname in self.g.functions else (1,)
+        counts = self.g.functions[fname]
+        fname = registry.canonical(fname)  # ln -> log
         if len(args) not in counts:
             raise ParseError("syntax", f"`{fname}` takes {' or '.join(map(str, counts))} argument(s).")
         node = ("call", fname, tuple(args))
@@ -198,18 +201,10 @@ class _Parser:
 
 
 def _derivative(fname: str, node, args):
-    a = args[0]
-    if fname == "relu":
-        return ("call", "step", (a,))
-    if fname == "sigma":
-        return ("had", node, ("sub", ("num", "1"), node))
-    if fname == "tanh":
-        return ("sub", ("num", "1"), ("had", node, node))
-    if fname == "exp":
-        return node
-    if fname == "log":
-        return ("div", ("num", "1"), a)
-    raise ParseError("syntax", f"`{fname}'` is not read; write the derivative out.")
+    prime = registry.lookup(fname).prime
+    if prime is None:
+        raise ParseError("syntax", f"`{fname}'` is not read; write the derivative out.")
+    return prime(node, args[0])
 
 
 def _const_value(node):

@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 
 from quizlib import answers
+from quizlib.answers import registry
 from quizlib.bank import variants
 from quizlib.bank.fields import Collector
 from quizlib.bank.parser import RawQuestion
 from quizlib.model import Part, Question, WrongAnswer
 
 MAX_CHECKED_VARIANTS = 200  # wrong answers are compared with the reference in this many variants
-CONSTANT_NAMES = {"sqrt", "log", "ln", "exp", "tanh", "sigma", "abs", "pi", "e", "E"}
 
 
 def check_placeholders(rq: RawQuestion, q: Question, c: Collector) -> None:
@@ -33,7 +33,8 @@ def check_placeholders(rq: RawQuestion, q: Question, c: Collector) -> None:
             # a name called as `f(…)` is a function: evaluation decides whether it exists
             bare = [m2.group(0) for m2 in variants.NAME_RE.finditer(expr)
                     if not expr[m2.end():].lstrip().startswith("(")]
-            unknown = [n for n in bare if n not in names | CONSTANT_NAMES]
+            known = names | registry.function_names() | set(registry.CONSTANTS)
+            unknown = [n for n in bare if n not in known]
             if unknown:
                 c.error(no, f"`{{{{{expr}}}}}` uses {', '.join(map(repr, unknown))}, which is not a "
                             "variable of this question (declare it under `### Variables`)")
