@@ -42,6 +42,20 @@ def test_anki_math():
     assert export.anki_math("$$a$$ and $b$ and $$c\nd$$") == "\\[a\\] and \\(b\\) and \\[c\nd\\]"
 
 
+def test_a_card_renders_lists_tables_italics_and_leaves_maths_alone():
+    prompt = ("Given *italic* and **bold**, with $x_1 * y_2$ and $a_i \\cdot b_i$ (no emphasis there):\n\n"
+              "- first $W^\\top x$\n- second, costs \\$5\n\n"
+              "| layer | output |\n|---|---|\n| hidden | $h_1 = \\sigma(z_1)$ |\n\n"
+              "$$\\frac{\\partial L}{\\partial w_{*}} < 1$$")
+    front, _ = export.card_sides(q("m", "l1", prompt=prompt))
+    assert "<em>italic</em>" in front and "<strong>bold</strong>" in front
+    assert r"\(x_1 * y_2\)" in front and r"\(a_i \cdot b_i\)" in front
+    assert "<ul>\n<li>first \\(W^\\top x\\)</li>\n<li>second, costs $5</li>\n</ul>" in front
+    assert "<table>" in front and "<th>layer</th>" in front and r"<td>\(h_1 = \sigma(z_1)\)</td>" in front
+    assert r"\[\frac{\partial L}{\partial w_{*}} &lt; 1\]" in front
+    assert "$" not in front.replace("costs $5", "") and "<em>1" not in front
+
+
 def test_apkg_notes_guids_fields(tmp_path):
     path = export.write_anki(banks(), tmp_path / "deck.apkg", timestamp=1.0)
     notes, decks, models, n_cards = open_apkg(path, tmp_path)
