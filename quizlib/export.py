@@ -23,7 +23,7 @@ from pathlib import Path
 
 import genanki
 
-from quizlib import card_html, markdown_maths
+from quizlib import card_html
 from quizlib.answers import preview
 from quizlib.errors import StoreError
 from quizlib.model import Bank, Part, Question
@@ -45,11 +45,6 @@ MODEL = genanki.Model(
 
 
 # -- Anki ---------------------------------------------------------------------------
-def anki_math(text: str) -> str:
-    """`$$x$$` → `\\[x\\]` and `$x$` → `\\(x\\)`; an escaped `\\$` stays a dollar sign."""
-    return markdown_maths.to_delimiters(text)
-
-
 def to_html(markdown: str) -> str:
     """Bank Markdown as card HTML (markdown-it-py: lists, tables, emphasis; maths for MathJax)."""
     return card_html.to_html(markdown)

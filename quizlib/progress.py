@@ -53,16 +53,6 @@ def due_count(store: Store, profile: str, now: datetime) -> int:
     return len(store.cards(profile, due_before=now))
 
 
-def due_by_day(store: Store, profile: str, now: datetime, days: int = 14) -> list[tuple[int, int]]:
-    """(day offset, cards due that day) for the coming `days`; day 0 includes everything overdue."""
-    counts = [0] * days
-    for c in store.cards(profile):
-        offset = max(0, (c.due.date() - now.date()).days)
-        if offset < days:
-            counts[offset] += 1
-    return list(enumerate(counts))
-
-
 # -- review later ---------------------------------------------------------------
 def toggle_bookmark(store: Store, profile: str, question_id: str, now: datetime) -> bool:
     """Bookmark the question, or remove its bookmark; returns whether it is bookmarked now."""

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import genanki
 import pytest
 
-from quizlib import exam, export, progress
+from quizlib import exam, export, markdown_maths, progress
 from quizlib.errors import StoreError
 from quizlib.model import Attempt, Bank
 from quizlib.store import Store
@@ -36,10 +36,10 @@ def open_apkg(path, tmp_path):
     return notes, decks, models, n_cards
 
 
-def test_anki_math():
-    assert export.anki_math(r"If $x^2$ then $$\frac{a}{b}$$.") == r"If \(x^2\) then \[\frac{a}{b}\]."
-    assert export.anki_math(r"costs \$5 and \$6") == "costs $5 and $6"
-    assert export.anki_math("$$a$$ and $b$ and $$c\nd$$") == "\\[a\\] and \\(b\\) and \\[c\nd\\]"
+def test_maths_delimiters_for_anki():
+    assert markdown_maths.to_delimiters(r"If $x^2$ then $$\frac{a}{b}$$.") == r"If \(x^2\) then \[\frac{a}{b}\]."
+    assert markdown_maths.to_delimiters(r"costs \$5 and \$6") == "costs $5 and $6"
+    assert markdown_maths.to_delimiters("$$a$$ and $b$ and $$c\nd$$") == "\\[a\\] and \\(b\\) and \\[c\nd\\]"
 
 
 def test_a_card_renders_lists_tables_italics_and_leaves_maths_alone():

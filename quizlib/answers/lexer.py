@@ -31,7 +31,7 @@ _SIGNS = {"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "×": "*", 
 class ParseError(ValueError):
     def __init__(self, code: str, message: str, names: tuple = ()):
         super().__init__(message)
-        self.code = code  # "syntax" | "unknown-name" | "unsafe" | "too-big"
+        self.code = code  # "syntax" | "unknown-name" | "unsafe" | "too-big" (model.CHECK_ERRORS)
         self.message = message
         self.names = names
 
