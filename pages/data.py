@@ -3,17 +3,17 @@ import streamlit as st
 
 from quizlib import export
 from quizlib.errors import StoreError
-from quizlib.ui import course, study
+from quizlib.ui import common, course
 
-ctx = study.context()
+ctx = common.context()
 st.title("Export & backup")
-today = f"{study.now():%Y-%m-%d}"
+today = f"{common.now():%Y-%m-%d}"
 
 st.subheader("Anki deck")
 st.caption("Every question as an Anki note (prompt on the front; answer and model solution on the back). "
            "Importing a newer deck updates the notes you already have instead of adding copies.")
 if ctx.banks:
-    st.download_button("Download Anki deck (.apkg)", study.anki_deck(ctx.banks), file_name="dl-exam-trainer.apkg",
+    st.download_button("Download Anki deck (.apkg)", common.anki_deck(ctx.banks), file_name="dl-exam-trainer.apkg",
                        mime="application/octet-stream", key="dl-anki")
 else:
     st.info("There are no question banks to export yet.")
@@ -25,7 +25,7 @@ st.download_button("Download attempts (.csv)", export.attempts_csv(ctx.store, ct
 st.subheader("Backup")
 st.caption("One file with this profile's attempts, review cards, bookmarks, exams and variants. Import it on "
            "another machine (or here again): rows already present are skipped, nothing is duplicated.")
-st.download_button("Download backup (.json)", export.backup_json(ctx.store, ctx.profile, study.now()),
+st.download_button("Download backup (.json)", export.backup_json(ctx.store, ctx.profile, common.now()),
                    file_name=f"backup-{ctx.profile}-{today}.json", mime="application/json", key="dl-backup")
 
 upload = st.file_uploader("Import a backup", type=["json"], key="up-backup")
@@ -35,7 +35,7 @@ else:
     target = st.text_input("Into profile", value=ctx.profile, key="up-profile")
 if upload is not None and st.button("Import", type="primary", key="up-import"):
     try:
-        result = export.import_backup(ctx.store, upload.getvalue(), study.now(), profile=target or ctx.profile)
+        result = export.import_backup(ctx.store, upload.getvalue(), common.now(), profile=target or ctx.profile)
     except StoreError as e:
         st.error(f"Nothing was imported. {e}")
     else:

@@ -53,6 +53,11 @@ def due_count(store: Store, profile: str, now: datetime) -> int:
     return len(store.cards(profile, due_before=now))
 
 
+def answered_since(store: Store, profile: str, qid: str | None, since: datetime, mode: str) -> bool:
+    """Has the question been graded (in `mode`) since it was put on screen?"""
+    return qid is not None and any(a.mode == mode and a.created_at >= since for a in store.attempts(profile, qid))
+
+
 # -- review later ---------------------------------------------------------------
 def toggle_bookmark(store: Store, profile: str, question_id: str, now: datetime) -> bool:
     """Bookmark the question, or remove its bookmark; returns whether it is bookmarked now."""
