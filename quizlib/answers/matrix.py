@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from quizlib.answers import registry
+from quizlib.answers.registry import CONSTANTS
 from quizlib.answers.feedback import diagnose
 from quizlib.answers.printing import plain, to_latex
 
@@ -118,7 +119,7 @@ def _ev(node, env):
     if tag == "num":
         return float(node[1])
     if tag == "const":
-        return float(np.e if node[1] == "e" else np.pi)
+        return CONSTANTS[node[1]]
     if tag == "sym":
         return env[node[1]]
     if tag == "neg":

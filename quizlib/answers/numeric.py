@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 
 from quizlib.answers import registry
-from quizlib.answers.registry import Undefined
+from quizlib.answers.parser import ARITHMETIC
+from quizlib.answers.registry import CONSTANTS, Undefined
 
 __all__ = ["Undefined", "evaluate"]
 
@@ -35,7 +36,7 @@ def _ev(node, env) -> complex:
     if tag == "sym":
         return complex(env[node[1]])
     if tag == "const":
-        return complex(math.e if node[1] == "e" else math.pi)
+        return complex(CONSTANTS[node[1]])
     if tag == "neg":
         return -_ev(node[1], env)
     if tag == "call":
@@ -44,12 +45,8 @@ def _ev(node, env) -> complex:
         return _ev(node[1], env)
     a = _ev(node[1], env)
     b = _ev(node[2], env)
-    if tag == "add":
-        return a + b
-    if tag == "sub":
-        return a - b
-    if tag in ("mul", "had"):
-        return a * b
+    if tag in ARITHMETIC:
+        return ARITHMETIC[tag](a, b)
     if tag == "div":
         return a / b
     if tag == "pow":

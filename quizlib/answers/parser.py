@@ -14,15 +14,18 @@ constant subexpression beyond the float range (so `9^9^9` and `10^10^10` are ref
 from __future__ import annotations
 
 import math
+import operator
 
 from quizlib.answers.lexer import MAX_LEN, Grammar, ParseError, normalize, tokenize
 from quizlib.answers import registry
 from quizlib.answers.registry import CONSTANTS
 
-__all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP", "NODE_TAGS"]
+__all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP", "NODE_TAGS", "ARITHMETIC"]
 
 # every node type a tree may hold; each walker (numeric, symbolic, matrix, printing) handles all
 NODE_TAGS = ("num", "sym", "const", "call", "neg", "add", "sub", "mul", "div", "pow", "had", "T")
+# the binary nodes every evaluator computes alike (div and pow need care with 0 and size)
+ARITHMETIC = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "had": operator.mul}
 
 MAX_DEPTH = 40  # nesting of brackets/operators
 MAX_EXP = 100  # |p| of a constant exponent
@@ -213,7 +216,7 @@ def _const_value(node):
     if tag == "num":
         return float(node[1])
     if tag == "const":
-        return math.e if node[1] == "e" else math.pi
+        return CONSTANTS[node[1]]
     if tag in ("sym", "call", "T"):
         return None
     vals = [_const_value(c) for c in node[1:]]
@@ -223,12 +226,8 @@ def _const_value(node):
         if tag == "neg":
             return -vals[0]
         a, b = vals
-        if tag == "add":
-            return a + b
-        if tag == "sub":
-            return a - b
-        if tag in ("mul", "had"):
-            return a * b
+        if tag in ARITHMETIC:
+            return ARITHMETIC[tag](a, b)
         if tag == "div":
             return a / b if b else None
         r = abs(a) ** b if a or b > 0 else None  # pow: magnitude only (sign irrelevant to size)

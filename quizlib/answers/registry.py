@@ -29,7 +29,7 @@ __all__ = ["Function", "Greek", "register", "unregister", "lookup", "canonical",
            "matrix_functions", "latex_commands", "version", "function_names", "GREEK", "GREEK_CHARS",
            "ALIAS_FAMILIES", "greek_commands", "symbol_latex", "CONSTANTS", "Undefined"]
 
-CONSTANTS = ("e", "pi")
+CONSTANTS = {"e": math.e, "pi": math.pi}  # name -> value
 
 
 class Undefined(ArithmeticError):

@@ -39,7 +39,18 @@ class sigma(sp.Function):  # noqa: N801 - the maths name
         return base if exp is None else rf"{base}^{{{exp}}}"
 
 
-class relu(sp.Function):  # noqa: N801
+class _Operator(sp.Function):
+    """A one-argument function that prints as `\\operatorname{name}(z)` (or its `latex_head`)."""
+
+    latex_head = ""
+
+    def _latex(self, printer, exp=None):
+        head = self.latex_head or rf"\operatorname{{{type(self).__name__}}}"
+        base = rf"{head}\left({printer._print(self.args[0])}\right)"
+        return base if exp is None else rf"{base}^{{{exp}}}"
+
+
+class relu(_Operator):  # noqa: N801
     """max(z, 0)."""
 
     @classmethod
@@ -51,12 +62,8 @@ class relu(sp.Function):  # noqa: N801
     def _eval_rewrite_as_Max(self, z, **kwargs):
         return sp.Max(z, 0)
 
-    def _latex(self, printer, exp=None):
-        base = rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)"
-        return base if exp is None else rf"{base}^{{{exp}}}"
 
-
-class step(sp.Function):  # noqa: N801
+class step(_Operator):  # noqa: N801
     """relu'(z): 1 for z > 0, else 0."""
 
     @classmethod
@@ -65,25 +72,15 @@ class step(sp.Function):  # noqa: N801
             return sp.Integer(1) if z > 0 else sp.Integer(0)
         return None
 
-    def _latex(self, printer, exp=None):
-        base = rf"\operatorname{{step}}\left({printer._print(self.args[0])}\right)"
-        return base if exp is None else rf"{base}^{{{exp}}}"
-
 
 def named_function(name: str, definition, latex: str = ""):
     """A one-argument SymPy function `name` that stays unevaluated on symbols (so the echo shows
     `\\operatorname{name}(x)`), takes its `definition(z)` on numbers, and rewrites to it under
     `rewrite(exp)` so that simplification can see through it."""
-    head = latex or rf"\operatorname{{{name}}}"
-
     def _eval(cls, z):
         return definition(z) if z.is_Number else None
 
-    def _latex(self, printer, exp=None):
-        base = rf"{head}\left({printer._print(self.args[0])}\right)"
-        return base if exp is None else rf"{base}^{{{exp}}}"
-
-    return type(name, (sp.Function,), {
-        "eval": classmethod(_eval), "_latex": _latex,
+    return type(name, (_Operator,), {
+        "eval": classmethod(_eval), "latex_head": latex,
         "_eval_rewrite_as_exp": lambda self, z, **kw: definition(z),
     })
