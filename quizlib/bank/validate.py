@@ -23,7 +23,7 @@ from quizlib.model import KINDS, Bank, Part, Question
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
 PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}
-QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture"}
+QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
 INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
 QUESTION_SECTIONS = PART_SECTIONS | {"prompt", "hints", "variables"}
@@ -179,6 +179,10 @@ def _build_question(rq: RawQuestion, bank: BankDefaults, c: Collector) -> Questi
     source = fields["source"].value if "source" in fields else (
         bank.sources[0] if len(bank.sources) == 1 else "")
     covers = _covers(rq, bank, c)
+    reveals = _csv(fields["reveals"].value) if "reveals" in fields else ()
+    for other in reveals:
+        if not ID_RE.fullmatch(other):
+            c.error(fields["reveals"].line, f"reveals {other!r}, which is not a question id")
     q_topics = _csv(fields["topics"].value) if "topics" in fields else ()
     reconstructed = (read_bool(fields["reconstructed"].value, fields["reconstructed"].line, c, "reconstructed")
                      if "reconstructed" in fields else False)
@@ -187,7 +191,7 @@ def _build_question(rq: RawQuestion, bank: BankDefaults, c: Collector) -> Questi
     q = Question(id=qid, title=title, prompt=text.prompt, parts=parts, source=source,
                  topics=tuple(dict.fromkeys(bank.topics + q_topics)), bank=bank.bank_id, hints=text.hints,
                  solution=text.solution, variables=text.variables, covers=covers, reconstructed=reconstructed,
-                 lecture=lecture, file=str(bank.path), line=rq.line)
+                 lecture=lecture, reveals=reveals, file=str(bank.path), line=rq.line)
     check_placeholders(rq, q, c)
     check_maths(q, list(lines), c)
     return q
