@@ -4,7 +4,7 @@ import streamlit as st
 from quizlib.ui import common
 
 st.title("Banks")
-banks = common.get_banks()
+banks = common.context().banks
 st.caption(f"{len(banks)} bank(s) in `{common.content_dir().name}/`, "
            f"{sum(len(b.questions) for b in banks)} question(s) in all. "
            "Run `python -m quizlib check` to validate them from the command line.")

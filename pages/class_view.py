@@ -2,11 +2,12 @@
 import streamlit as st
 
 from quizlib import class_report
-from quizlib.ui import class_charts, common, course, study
+from quizlib.ui import class_charts, common, course
 
-store = common.get_store()
+ctx = common.context()
+store = ctx.store
 course.require_teacher(store)
-report = class_report.build(store, list(common.get_banks()), study.now())
+report = class_report.build(store, ctx.banks, common.now())
 
 st.title("Class")
 if report.items.empty:

@@ -3,9 +3,9 @@ import streamlit as st
 
 from quizlib import stats
 from quizlib.search import deep_link
-from quizlib.ui import study, study_charts
+from quizlib.ui import common, study_charts
 
-ctx = study.context()
+ctx = common.context()
 st.title("Progress")
 titles = {"": "All banks"} | {b.id: b.title for b in ctx.banks}
 bank = st.selectbox("Bank", list(titles), format_func=titles.get, key="dash-bank") or None
@@ -35,7 +35,7 @@ right.altair_chart(study_charts.points_by(sources, "source", "Points by source")
 left, right = st.columns(2)
 left.altair_chart(study_charts.over_time(stats.over_time(df)), width="stretch")
 in_bank = {q.id for b in ctx.banks for q in b.questions if not bank or b.id == bank}
-ahead = stats.due_ahead(ctx.store, ctx.profile, study.now(), days=14, question_ids=in_bank)
+ahead = stats.due_ahead(ctx.store, ctx.profile, common.now(), days=14, question_ids=in_bank)
 right.altair_chart(study_charts.due_ahead(ahead), width="stretch")
 
 st.subheader("Weakest questions")

@@ -3,13 +3,13 @@ import streamlit as st
 
 from quizlib import exam, practice
 from quizlib.errors import ConfigError
-from quizlib.ui import study
+from quizlib.ui import common, exam_view
 
-ctx = study.context()
+ctx = common.context()
 st.title("Mock exam")
 rec = exam.current(ctx.store, ctx.profile)
 if rec is not None:  # time ran out while nobody was looking: grade what was saved
-    rec = exam.submit_if_over(ctx.store, rec, ctx.banks, study.now())
+    rec = exam.submit_if_over(ctx.store, rec, ctx.banks, common.now())
     if rec.finished:
         st.session_state["exam_report"] = rec.id
         rec = None
@@ -17,21 +17,21 @@ if rec is not None:  # time ran out while nobody was looking: grade what was sav
 if rec is not None:
     st.caption("Answers are saved as you type. Nothing is graded until you submit or the time runs out; "
                "reloading the page keeps the clock running.")
-    over = exam.is_over(rec, study.now())
+    over = exam.is_over(rec, common.now())
     if not over:  # at zero the countdown reruns the page, which then grades instead of counting
-        study.countdown(rec)
+        exam_view.countdown(rec)
     answers = {}
     for i, q in enumerate(exam.questions(rec, ctx.banks), 1):
         if q is None:
             continue
         with st.container(border=True, key=f"exam-q-{q.id}"):
-            study.question_header(q, i)
-            answers.update(study.answer_inputs(q, f"exam{rec.id}", rec.answers))
+            exam_view.question_header(q, i)
+            answers.update(exam_view.answer_inputs(q, f"exam{rec.id}", rec.answers))
     if answers != rec.answers:
         exam.save_answers(ctx.store, rec, answers)
     submitted = st.button("Submit the exam", type="primary", key="exam-submit")
-    if submitted or over or exam.is_over(rec, study.now()):
-        done = exam.submit(ctx.store, rec, ctx.banks, answers, study.now())
+    if submitted or over or exam.is_over(rec, common.now()):
+        done = exam.submit(ctx.store, rec, ctx.banks, answers, common.now())
         st.session_state["exam_report"] = done.id
         st.rerun()
     st.stop()
@@ -39,7 +39,7 @@ if rec is not None:
 shown = ctx.store.get_exam(st.session_state.get("exam_report", -1))
 if shown is not None and shown.profile == ctx.profile and shown.finished:
     st.header("Report")
-    study.render_report(shown, ctx.store)
+    exam_view.render_report(shown, ctx.store)
     st.divider()
 
 st.header("Start a mock exam")
@@ -64,7 +64,7 @@ if start:
         settings = exam.settings_for(mode, n, minutes, chosen,
                                      exam.lecture_range(*span, lectures) if span else (),
                                      None if seed is None else int(seed))
-        exam.start(ctx.store, ctx.profile, ctx.banks, settings, study.now())
+        exam.start(ctx.store, ctx.profile, ctx.banks, settings, common.now())
         st.session_state.pop("exam_report", None)
         st.rerun()
     except ConfigError as e:
@@ -75,7 +75,7 @@ st.header("History")
 if not past:
     st.caption("No finished exams yet.")
 else:
-    st.dataframe(study.history_table(past), hide_index=True)
+    st.dataframe(exam_view.history_table(past), hide_index=True)
     pick = st.selectbox("Open a report", [r.id for r in past], format_func=lambda i: f"Exam {i}", key="exam-open")
     if st.button("Show report", key="exam-show"):
         st.session_state["exam_report"] = pick

@@ -7,10 +7,12 @@ import secrets
 import streamlit as st
 
 from quizlib import practice
+from quizlib.bank import find_question
 from quizlib.ui import common, quiz
 
 st.title("Practice")
-banks, store, profile = common.get_banks(), common.get_store(), common.current_profile()
+ctx = common.context()
+banks, store, profile = ctx.banks, ctx.store, ctx.profile
 if any(b.errors for b in banks):
     st.warning(f"{sum(1 for b in banks if b.errors)} bank(s) have problems; see the **Banks** page. "
                "Every other bank works.")
@@ -31,12 +33,12 @@ state = st.session_state
 if state.get("practice:filter") != (bank, topic, lecture):  # new filter → new session in bank order
     state["practice:filter"] = (bank, topic, lecture)
     state["practice:session"] = practice.new_session(practice.select(banks, bank, topic, lecture))
-    state["practice:since"] = quiz.utc_now()
+    state["practice:since"] = common.now()
 
 link = st.query_params.get("q")
 if link and link != state.get("practice:linked"):  # a deep link not followed yet
     state["practice:linked"] = link
-    if practice.find(banks, link) is None:
+    if find_question(banks, link) is None:
         st.error(f"There is no question with id `{link}`. Pick one below, or use the **Search** page.")
     else:
         state["practice:session"] = state["practice:session"].go_to(link)
@@ -65,7 +67,7 @@ score = practice.score_so_far(store.attempts(profile), session, state["practice:
 nav[3].markdown(f"Question **{session.position}** · score so far **{score.earned:g} / {score.possible:g}** "
                 f"({score.answered} answered)")
 
-base = practice.find(banks, session.current)
+base = find_question(banks, session.current)
 k = practice.variant_index(store, profile, base, practice.rng(secrets.randbits(32)))
 if base.n_variants > 1:
     st.button("🎲 New variant", key="practice:new-variant", help="Same question, other numbers",

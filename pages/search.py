@@ -3,9 +3,9 @@ import streamlit as st
 
 from quizlib import practice, progress
 from quizlib.search import search
-from quizlib.ui import study
+from quizlib.ui import common, question_links
 
-ctx = study.context()
+ctx = common.context()
 st.title("Search")
 titles = {"": "All banks"} | {b.id: b.title for b in ctx.banks}
 left, middle, right = st.columns([3, 1, 1])
@@ -24,19 +24,19 @@ if query.strip() or lecture is not None:
         q = hit.question
         with st.container(border=True):
             cols = st.columns([4, 1.4])
-            study.question_link(q, cols[0])
+            common.practice_link(q.id, q.title, cols[0], icon="➡️")
             cols[0].caption(f"`{q.id}` · {titles.get(q.bank, q.bank)} · {f'lecture {q.lecture}' if q.lecture else 'no lecture'} · "
                             f"{q.points:g} points · topics: {', '.join(q.topics) or '—'}"
                             + (f" · found in: {', '.join(hit.fields)}" if hit.fields else ""))
             label = "★ Bookmarked" if q.id in marked else "☆ Bookmark"
             if cols[1].button(label, key=f"mark:{q.id}"):
-                progress.toggle_bookmark(ctx.store, ctx.profile, q.id, study.now())
+                progress.toggle_bookmark(ctx.store, ctx.profile, q.id, common.now())
                 st.rerun()
 else:
     st.caption("Type a word, or pick a lecture to list its questions: the search ignores case and accents and "
                "looks in titles, topics, prompts and solutions. Every result links to the question on the Practice page (`practice?q=<id>`).")
 
 st.subheader("Bookmarked for later")
-study.link_list(ctx.banks, [b.question_id for b in progress.bookmarks(ctx.store, ctx.profile)],
+question_links.link_list(ctx.banks, [b.question_id for b in progress.bookmarks(ctx.store, ctx.profile)],
                 "No bookmarks yet: press “☆ Bookmark” on a result to review it later.", "unmark",
                 on_remove=lambda qid: ctx.store.remove_bookmark(ctx.profile, qid))

@@ -57,10 +57,6 @@ def by_source(df: pd.DataFrame) -> pd.DataFrame:
     return _summary(df, "source")
 
 
-def by_bank(df: pd.DataFrame) -> pd.DataFrame:
-    return _summary(df, "bank")
-
-
 def over_time(df: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     """Attempts and accuracy per period (UTC days by default), periods without attempts left out."""
     if df.empty:
@@ -107,4 +103,4 @@ def totals(df: pd.DataFrame) -> dict:
             "possible": float(df["max_score"].sum())}
 
 
-__all__ = ["attempts_frame", "by_topic", "by_source", "by_bank", "over_time", "weakest", "due_ahead", "totals"]
+__all__ = ["attempts_frame", "by_topic", "by_source", "over_time", "weakest", "due_ahead", "totals"]

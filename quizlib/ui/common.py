@@ -1,4 +1,7 @@
-"""What every page shares: the sidebar (profile, cards due), the cached store and the cached banks.
+"""What every page shares: the sidebar (profile, cards due), the cached store and banks, the clock.
+
+Pages read the store, the profile and the banks through `context()` (page tests replace it
+with fixtures) and the time through `now()`.
 
 The store is cached per database (`st.cache_resource`): $QUIZ_DB_URL, a `[connections.quiz]`
 secret, or the SQLite path of $QUIZ_DB, so a test that points $QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
@@ -9,6 +12,7 @@ to show a broken bank).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +26,25 @@ from quizlib.ui.course import account_box, identity
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROFILE = "default"
 NEW_PROFILE = "➕ New profile…"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page works on: the store, the session's profile and the banks."""
+
+    store: Store
+    profile: str
+    banks: list[Bank]
+
+
+def context() -> Context:
+    """The store, the current profile and the banks, as the sidebar has them."""
+    return Context(get_store(), current_profile(), list(get_banks()))
+
+
+def now() -> datetime:
+    """The time of this run (UTC); quizlib outside ui/ takes it as a parameter."""
+    return datetime.now(timezone.utc)
 
 
 def content_dir() -> Path:
@@ -76,7 +99,7 @@ def get_banks() -> list[Bank]:
     return _banks(str(folder), _fingerprint(folder))
 
 
-def practice_link(qid: str, label: str, where=None) -> None:
+def practice_link(qid: str, label: str, where=None, icon: str | None = None) -> None:
     """A link to the question on the Practice page that stays in this session (so keeps the profile).
 
     Outside the app's navigation (a page run on its own, as in page tests) st.page_link cannot
@@ -84,11 +107,13 @@ def practice_link(qid: str, label: str, where=None) -> None:
     """
     from streamlit.errors import StreamlitAPIException
 
+    from quizlib.search import deep_link
+
     where = where or st
     try:
-        where.page_link("pages/practice.py", label=label, query_params={"q": qid})
+        where.page_link("pages/practice.py", label=label, query_params={"q": qid}, icon=icon)
     except StreamlitAPIException:
-        where.markdown(f"[{label}](practice?q={qid})")
+        where.markdown(f"[{label}]({deep_link(qid)})")
 
 
 def current_profile() -> str:
@@ -117,7 +142,7 @@ def _choose_profile(store: Store) -> None:
             st.error(problem[0].upper() + problem[1:] + ".")
         elif name.strip():
             name = profiles.clean_name(name)
-            store.add_profile(name, datetime.now(timezone.utc))
+            store.add_profile(name, now())
             st.session_state["profile"] = name
             st.session_state.pop("sidebar:profile", None)  # the selector shows the new name next run
             st.rerun()
@@ -152,7 +177,7 @@ def sidebar() -> None:
         who = identity(store)
         if who is not None:  # course mode: no picker, no ?profile= — the login decides
             account_box(who)
-            st.metric("Cards due for review", progress.due_count(store, who.profile, datetime.now(timezone.utc)))
+            st.metric("Cards due for review", progress.due_count(store, who.profile, now()))
             unreadable_note(store, who.profile)
             return
         _choose_profile(store)
@@ -160,8 +185,16 @@ def sidebar() -> None:
             st.query_params["profile"] = current_profile()
         elif "profile" in st.query_params:
             del st.query_params["profile"]
-        due = progress.due_count(store, current_profile(), datetime.now(timezone.utc))
+        due = progress.due_count(store, current_profile(), now())
         st.metric("Cards due for review", due)
         unreadable_note(store, current_profile())
         st.caption("Open any question directly with `practice?q=<question id>`; "
                    "the Search page gives these links.")
+
+
+@st.cache_data(show_spinner="Building the Anki deck…")
+def anki_deck(banks: list[Bank]) -> bytes:
+    """The .apkg of the banks, built once per set of banks."""
+    from quizlib.export import anki_bytes
+
+    return anki_bytes(banks)
