@@ -183,7 +183,7 @@ def test_the_code_version_covers_everything_a_build_imports():
 
 @pytest.mark.parametrize("damage", [
     "truncated", "not json", "empty", "another key", "checksum", "wrong type", "missing field",
-    "extra field", "deep nesting",
+    "extra field", "template index", "deep nesting",
 ])
 def test_a_corrupt_cache_file_is_ignored_and_rebuilt(folder, damage):
     content, where, builds = folder
@@ -215,6 +215,9 @@ def test_a_corrupt_cache_file_is_ignored_and_rebuilt(folder, damage):
         bad = with_payload(payload)
     elif damage == "extra field":
         payload["bank"]["questions"][0]["__class__"] = "os.system"
+        bad = with_payload(payload)
+    elif damage == "template index":
+        payload["of"][0] = 99
         bad = with_payload(payload)
     else:
         bad = "[" * 100_000 + "]" * 100_000
@@ -315,14 +318,19 @@ def test_every_shipped_bank_from_the_cache_equals_a_fresh_build(tmp_path, monkey
 
 
 def test_loading_from_the_cache_imports_no_sympy(tmp_path):
-    """SymPy (~1.5 s to import) is needed to echo or simplify answers, not to show a question."""
+    """SymPy (~1.5 s to import) is needed to echo or simplify answers, not to show a question; the first
+    echo imports it."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), QUIZ_CACHE_DIR=str(tmp_path / "cache"))
     code = ("import sys; from quizlib.bank import load_banks; b = load_banks(sys.argv[1]); "
-            "print(sum(len(x.questions) for x in b), 'sympy' in sys.modules)")
+            "print(sum(len(x.questions) for x in b), 'sympy' in sys.modules); "
+            "from quizlib.answers import preview; r = preview('2(o-g)', 'expr', ['o', 'g']); "
+            "print(r.valid, repr(r.latex), 'sympy' in sys.modules)")
     content = tmp_path / "content"
     content.mkdir()
     (content / "b.md").write_text(BANK, encoding="utf-8")
     run = [sys.executable, "-c", code, str(content)]
     subprocess.run(run, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)  # builds the cache
     out = subprocess.run(run, env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=300)
-    assert out.stdout.split() == ["2", "False"]
+    first, echo = out.stdout.splitlines()
+    assert first.split() == ["2", "False"]
+    assert echo.startswith("True") and echo.endswith("True") and "o - g" in echo  # imported on first use

@@ -32,7 +32,7 @@ from quizlib import model
 from quizlib.bank.validate import BuiltBank
 from quizlib.model import Bank, Question
 
-FORMAT = 1  # bump when the JSON layout below changes
+FORMAT = 2  # bump when the JSON layout below changes
 MAX_BYTES = 50_000_000  # a cache file larger than this is not read (the largest bank is ~1 MB)
 _PKG = Path(__file__).resolve().parents[1]  # quizlib/
 # everything whose code decides what build_bank returns (tests/test_bank_cache.py checks that the
@@ -104,8 +104,7 @@ def store(key: str, built: BuiltBank, folder: Path | None = None) -> bool:
     folder = folder or cache_dir()
     if folder is None:
         return False
-    payload = json.dumps({"bank": encode(built.bank), "templates": [encode(t) for t in built.templates]},
-                         ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(_encode_built(built), ensure_ascii=False, separators=(",", ":"))
     doc = json.dumps({"format": FORMAT, "key": key,
                       "sha256": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload},
                      ensure_ascii=False, separators=(",", ":"))
@@ -133,11 +132,30 @@ def _decode_file(doc, key: str) -> BuiltBank:
     if not isinstance(payload, str) or hashlib.sha256(payload.encode()).hexdigest() != doc.get("sha256"):
         raise CacheError("the payload does not match its checksum")
     data = json.loads(payload)
-    if not isinstance(data, dict) or not isinstance(data.get("templates"), list):
-        raise CacheError("no bank and templates")
-    bank = decode(data["bank"], Bank)
+    if type(data) is not dict or type(data.get("templates")) is not list or type(data.get("of")) is not list:
+        raise CacheError("no bank, templates and template indices")
     templates = [decode(t, Question) for t in data["templates"]]
-    return BuiltBank(bank, templates)
+    bank = decode(data["bank"], Bank)
+    if len(data["of"]) != len(bank.questions):
+        raise CacheError("one template index per question")
+    questions = []
+    for q, i in zip(bank.questions, data["of"]):
+        if i is not None and (type(i) is not int or not 0 <= i < len(templates)):
+            raise CacheError(f"no template {i!r}")
+        questions.append(q if i is None else dataclasses.replace(q, template=templates[i]))
+    return BuiltBank(dataclasses.replace(bank, questions=tuple(questions)), templates)
+
+
+def _encode_built(built: BuiltBank) -> dict:
+    """The bank, its templates, and for each rendered question the index of its template (each
+    template is written once, not again inside the question rendered from it)."""
+    position = {id(t): i for i, t in enumerate(built.templates)}
+    of = [None if q.template is None else position.get(id(q.template)) for q in built.bank.questions]
+    bank = encode(built.bank)
+    for q, i in zip(bank["questions"], of):
+        if i is not None:
+            q["template"] = None
+    return {"bank": bank, "templates": [encode(t) for t in built.templates], "of": of}
 
 
 # -- dataclasses <-> JSON, by the declared field types -------------------------
