@@ -276,6 +276,24 @@ def test_two_processes_starting_at_once_both_load_and_leave_one_good_file(folder
     assert cache.load(f.stem) is not None and not list(where.glob("*.tmp"))
 
 
+def test_old_builds_and_dead_writers_temporary_files_are_pruned(folder):
+    content, where, _ = folder
+    fresh_start(content)
+    (original,) = cache_files(where)  # written just now: the newest
+    built = cache.load(original.stem)
+    for i in range(5):
+        assert cache.store(f"{i:064x}", built)
+        os.utime(where / f"{i:064x}.json", (1000 + i, 1000 + i))  # written in this order, long ago
+    dead = where / ".deadbeef.tmp"
+    dead.write_text("half a file", encoding="utf-8")
+    os.utime(dead, (1000, 1000))
+    young = where / ".alive.tmp"
+    young.write_text("being written", encoding="utf-8")
+    cache.prune(where, keep=3)
+    assert {f.name for f in where.iterdir()} == {original.name, f"{4:064x}.json", f"{3:064x}.json",
+                                                 ".alive.tmp"}
+
+
 def test_no_cache_folder_or_an_unwritable_one_still_loads(folder, monkeypatch, tmp_path):
     content, _, builds = folder
     monkeypatch.setenv("QUIZ_CACHE_DIR", "off")

@@ -11,7 +11,8 @@ Where: `$QUIZ_CACHE_DIR`, else `$XDG_CACHE_HOME/dl-exam-trainer/banks` (default
 `~/.cache/dl-exam-trainer/banks`); `QUIZ_CACHE_DIR=off` turns the cache off. A folder that
 cannot be written only means no cache. Files are written to a temporary name in the same
 folder and renamed (`os.replace` is atomic), so concurrent writers never leave a torn file,
-and the last rename wins with the same content. A file is trusted only if it is JSON of
+and the last rename wins with the same content. After a write, only the `MAX_FILES` newest
+builds are kept (each edit of a bank leaves one). A file is trusted only if it is JSON of
 the expected format, carries the exact key it is stored under, its payload's SHA-256 matches,
 and every field decodes to its declared type; anything else is a miss and is rebuilt.
 JSON, never pickle: reading a cache file builds only the model's dataclasses, field by field.
@@ -23,6 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import types
 import typing
 from importlib import metadata
@@ -33,6 +35,8 @@ from quizlib.bank.validate import BuiltBank
 from quizlib.model import Bank, Question
 
 FORMAT = 2  # bump when the JSON layout below changes
+MAX_FILES = 400  # beyond this many cached builds the oldest go (each edit of a bank leaves one)
+STALE_TMP_SECONDS = 3600  # a temporary file this old is a writer that died mid-write
 MAX_BYTES = 50_000_000  # a cache file larger than this is not read (the largest bank is ~1 MB)
 _PKG = Path(__file__).resolve().parents[1]  # quizlib/
 # everything whose code decides what build_bank returns (tests/test_bank_cache.py checks that the
@@ -115,7 +119,6 @@ def store(key: str, built: BuiltBank, folder: Path | None = None) -> bool:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(doc)
         os.replace(tmp, folder / f"{key}.json")
-        return True
     except OSError:
         if tmp is not None:
             try:
@@ -123,6 +126,32 @@ def store(key: str, built: BuiltBank, folder: Path | None = None) -> bool:
             except OSError:
                 pass
         return False
+    prune(folder)
+    return True
+
+
+def prune(folder: Path, keep: int = MAX_FILES) -> None:
+    """Delete all but the `keep` newest cache files, and temporary files left by dead writers.
+    Runs after a write (a miss), never on a hit. A file deleted under a concurrent reader is a
+    miss for it, never an error."""
+    try:
+        entries = []
+        for f in folder.iterdir():
+            try:
+                entries.append((f.stat().st_mtime, f))
+            except OSError:
+                continue
+        now = time.time()
+        builds = sorted((e for e in entries if e[1].suffix == ".json"), reverse=True)
+        doomed = [f for _, f in builds[keep:]]
+        doomed += [f for m, f in entries if f.suffix == ".tmp" and now - m > STALE_TMP_SECONDS]
+        for f in doomed:
+            try:
+                f.unlink()
+            except OSError:
+                pass
+    except OSError:
+        pass
 
 
 def _decode_file(doc, key: str) -> BuiltBank:
