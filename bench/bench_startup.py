@@ -40,7 +40,7 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-def one_start(browser, cache: Path) -> tuple[float, float, float]:
+def one_start(browser, cache: Path, context=None) -> tuple[float, float, float]:
     port = free_port()
     db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     env = dict(os.environ, QUIZ_DB=str(db), QUIZ_CACHE_DIR=str(cache), OPENBLAS_NUM_THREADS="1",
@@ -61,7 +61,7 @@ def one_start(browser, cache: Path) -> tuple[float, float, float]:
             except OSError:
                 time.sleep(0.05)
         t_health = time.perf_counter() - t0
-        page = browser.new_page()
+        page = context.new_page() if context is not None else browser.new_page()
         page.goto(url)
         page.get_by_text("points", exact=False).first.wait_for(timeout=60_000)
         t_page = time.perf_counter() - t0
@@ -76,23 +76,29 @@ def one_start(browser, cache: Path) -> tuple[float, float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
-    runs = ap.parse_args().runs
+    ap.add_argument("--returning-browser", action="store_true",
+                    help="one browser profile for every start, so Streamlit's static files come from its "
+                         "HTTP cache, as for a user who reloads after a restart (default: a fresh profile "
+                         "per start, as on a first visit)")
+    args = ap.parse_args()
+    runs = args.runs
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         cache = Path(tempfile.mkdtemp()) / "bank-cache"
-        h, p, c = one_start(browser, cache)
+        context = browser.new_context() if args.returning_browser else None
+        h, p, c = one_start(browser, cache, context)
         print(f"cold start (builds the bank cache): health ok after {h:.2f} s, "
               f"first question shown after {p:.2f} s (server CPU {c:.2f} s)")
         results = []
         for i in range(runs):
-            h, p, c = one_start(browser, cache)
+            h, p, c = one_start(browser, cache, context)
             results.append((h, p, c))
             print(f"start {i + 1}: health ok after {h:.2f} s, first question shown after {p:.2f} s "
                   f"(server CPU {c:.2f} s)")
         browser.close()
-    print(f"median of {runs} starts: health {statistics.median(r[0] for r in results):.2f} s, "
+    print(f"median of {runs} starts ({'returning' if args.returning_browser else 'fresh'} browser profile): health {statistics.median(r[0] for r in results):.2f} s, "
           f"first question shown {statistics.median(r[1] for r in results):.2f} s, "
           f"server CPU {statistics.median(r[2] for r in results):.2f} s "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
