@@ -6,12 +6,13 @@ with fixtures) and the time through `now()`.
 The store is cached per database (`st.cache_resource`): $QUIZ_DB_URL, a `[connections.quiz]`
 secret, or the SQLite path of $QUIZ_DB, so a test that points $QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
 the files' modification times, so an edited bank shows up on the next rerun without a
-restart. The content folder is `<repo>/content`, or $QUIZ_CONTENT when set (tests use it
+restart (and across restarts on disk, by content and code version: `quizlib.bank.cache`). The content folder is `<repo>/content`, or $QUIZ_CONTENT when set (tests use it
 to show a broken bank).
 """
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -86,17 +87,36 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-@st.cache_data(show_spinner="Loading the question banks…", max_entries=8)
-def _banks(path: str, fingerprint: tuple) -> list[Bank]:
+# cache_resource, not cache_data: cache_data unpickles a fresh copy of all banks on every rerun
+# (~0.06 s CPU for 251 questions); the banks are frozen dataclasses in a tuple, safe to share
+@st.cache_resource(show_spinner="Loading the question banks…", max_entries=8)
+def _banks(path: str, fingerprint: tuple) -> tuple[Bank, ...]:
     from quizlib.bank import load_banks
 
-    return load_banks(path)
+    return tuple(load_banks(path))
 
 
 def get_banks() -> list[Bank]:
     """Every bank of the content folder (broken ones included, with their problems)."""
     folder = content_dir()
-    return _banks(str(folder), _fingerprint(folder))
+    banks = list(_banks(str(folder), _fingerprint(folder)))
+    _warm_checker()
+    return banks
+
+
+_warming: list[threading.Timer] = []
+
+
+def _warm_checker() -> None:
+    """Import SymPy in the background once per process, a moment after the first page asked for the
+    banks: the banks come from their cache without SymPy, and the page should be drawn before the
+    ~1.5 s import competes with it for the interpreter; the first answer echo then need not wait."""
+    if not _warming:
+        from quizlib.answers import warm_up
+
+        _warming.append(threading.Timer(1.0, warm_up))
+        _warming[0].daemon = True
+        _warming[0].start()
 
 
 def practice_link(qid: str, label: str, where=None, icon: str | None = None) -> None:
