@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIZLIB = sorted((ROOT / "quizlib").rglob("*.py"))
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "pages").rglob("*.py"))
 
 
 def imports(path: Path) -> set[str]:

@@ -15,6 +15,7 @@ from quizlib import export
 from quizlib.model import Attempt
 from quizlib.store import Store
 from quizlib.ui import course
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -34,7 +35,7 @@ def login(monkeypatch):
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()

@@ -13,6 +13,7 @@ from quizlib.model import Attempt
 from quizlib.store import Store
 from quizlib.ui import study
 from study_fixtures import banks, fake_grade
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "ana"
@@ -31,7 +32,7 @@ def ctx(monkeypatch):
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=30)
+    at = AppTest.from_file(page_script(page), default_timeout=30)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()

@@ -21,6 +21,7 @@ from quizlib.ui.course import account_box, identity
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROFILE = "default"
 NEW_PROFILE = "➕ New profile…"
+PRACTICE_PAGE = "pages/quiz/practice.py"  # the script of the Practice page (quizlib/ui/navigation.py)
 
 
 def content_dir() -> Path:
@@ -85,7 +86,7 @@ def practice_link(qid: str, label: str, where=None) -> None:
 
     where = where or st
     try:
-        where.page_link("pages/practice.py", label=label, query_params={"q": qid})
+        where.page_link(PRACTICE_PAGE, label=label, query_params={"q": qid})
     except StreamlitAPIException:
         where.markdown(f"[{label}](practice?q={qid})")
 

@@ -190,7 +190,7 @@ def question_link(q: Question, where=None, label: str | None = None) -> None:
     where = where or st
     label = label or q.title
     try:
-        where.page_link("pages/practice.py", label=label, query_params={"q": q.id}, icon="➡️")
+        where.page_link(common.PRACTICE_PAGE, label=label, query_params={"q": q.id}, icon=":material/arrow_forward:")
     except StreamlitAPIException:
         where.markdown(f"[{label}]({deep_link(q.id)})")
 
