@@ -19,15 +19,19 @@ if not titles:
     st.info("No questions yet: put a bank in `content/` (see README, *Writing questions*).")
     st.stop()
 
-left, middle, right = st.columns([2, 2, 1])
-bank = left.selectbox("Bank", [practice.ALL, *titles], key="practice:bank",
-                      format_func=lambda b: titles.get(b, "All banks"))
-topic = middle.selectbox("Topic", [practice.ALL, *practice.topics(banks)], key="practice:topic",
-                         format_func=lambda t: t or "All topics")
-lecture = right.selectbox("Lecture", [practice.ALL, *practice.lectures(banks)], key="practice:lecture",
-                          format_func=practice.lecture_label)
-
 state = st.session_state
+shown = [titles.get(state.get("practice:bank"), "All banks"), state.get("practice:topic") or "All topics",
+         practice.lecture_label(state.get("practice:lecture", practice.ALL))]
+# folded away, so that on a phone the question is in the first screen
+with st.expander("Filter: " + " · ".join(shown), icon=":material/filter_list:"):
+    left, middle, right = st.columns([2, 2, 1])
+    bank = left.selectbox("Bank", [practice.ALL, *titles], key="practice:bank",
+                          format_func=lambda b: titles.get(b, "All banks"))
+    topic = middle.selectbox("Topic", [practice.ALL, *practice.topics(banks)], key="practice:topic",
+                             format_func=lambda t: t or "All topics")
+    lecture = right.selectbox("Lecture", [practice.ALL, *practice.lectures(banks)], key="practice:lecture",
+                              format_func=practice.lecture_label)
+
 if state.get("practice:filter") != (bank, topic, lecture):  # new filter → new session in bank order
     state["practice:filter"] = (bank, topic, lecture)
     state["practice:session"] = practice.new_session(practice.select(banks, bank, topic, lecture))
@@ -55,20 +59,20 @@ session = state["practice:session"]
 if session.current is None:
     st.info("No question matches this bank, topic and lecture.")
     st.stop()
-nav = st.columns([1, 1, 1, 3])
-nav[0].button("← Previous", on_click=move, args=("previous",), disabled=session.index == 0,
-              key="practice:prev")
-nav[1].button("Next →", on_click=move, args=("next",), disabled=session.index >= len(session.ids) - 1,
-              key="practice:next")
-nav[2].button("🔀 Shuffle", on_click=move, args=("shuffle",), key="practice:shuffle")
+nav = st.container(horizontal=True, vertical_alignment="center")  # one row, also on a phone
+nav.button("Previous", icon=":material/arrow_back:", on_click=move, args=("previous",),
+           disabled=session.index == 0, key="practice:prev")
+nav.button("Next", icon=":material/arrow_forward:", on_click=move, args=("next",),
+           disabled=session.index >= len(session.ids) - 1, key="practice:next")
+nav.button("Shuffle", icon=":material/shuffle:", on_click=move, args=("shuffle",), key="practice:shuffle")
 score = practice.score_so_far(store.attempts(profile), session, state["practice:since"])
-nav[3].markdown(f"Question **{session.position}** · score so far **{score.earned:g} / {score.possible:g}** "
-                f"({score.answered} answered)")
+nav.markdown(f"Question **{session.position}** · score so far **{score.earned:g} / {score.possible:g}** "
+             f"({score.answered} answered)", width="content")
 
 base = practice.find(banks, session.current)
 k = practice.variant_index(store, profile, base, practice.rng(secrets.randbits(32)))
 if base.n_variants > 1:
-    st.button("🎲 New variant", key="practice:new-variant", help="Same question, other numbers",
+    st.button("New variant", icon=":material/casino:", key="practice:new-variant", help="Same question, other numbers",
               on_click=lambda: practice.new_variant(store, profile, base, practice.rng(secrets.randbits(32))))
 with st.container(border=True):
     quiz.render_question(practice.rendered(base, k), store=store, profile=profile, key="practice")

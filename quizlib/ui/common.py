@@ -102,22 +102,37 @@ def current_profile() -> str:
     return st.session_state.get("profile") or DEFAULT_PROFILE
 
 
+PICKER, NEW_NAME = "sidebar:profile", "sidebar:new-profile"
+
+
+def _picked() -> None:
+    """The selector changed: a profile is current at once (before any page of this run reads it)."""
+    if st.session_state[PICKER] != NEW_PROFILE:
+        st.session_state["profile"] = st.session_state[PICKER]
+
+
+def _created(store: Store) -> None:
+    """A new name was typed: create the profile, make it current, show it in the selector, empty the box."""
+    name = st.session_state.get(NEW_NAME, "").strip()
+    if not name:
+        return
+    store.add_profile(name, datetime.now(timezone.utc))
+    st.session_state["profile"] = st.session_state[PICKER] = name
+    st.session_state[NEW_NAME] = ""
+
+
 def _choose_profile(store: Store) -> None:
-    known = store.profiles()
+    """The selector always shows the current profile: its state is set from the session's profile
+    before it is drawn (callbacks change the profile first, so a pick is never overwritten)."""
     current = current_profile()
-    options = sorted(set(known) | {current, DEFAULT_PROFILE}) + [NEW_PROFILE]
-    picked = st.selectbox("Profile", options, index=options.index(current), key="sidebar:profile",
-                          help="Whose progress this is. No login: pick your name or type a new one.")
-    if picked == NEW_PROFILE:
-        name = st.text_input("New profile name", key="sidebar:new-profile", max_chars=40).strip()
-        if name:
-            store.add_profile(name, datetime.now(timezone.utc))
-            st.session_state["profile"] = name
-            st.session_state.pop("sidebar:profile", None)  # the selector shows the new name next run
-            st.rerun()
-    elif picked != current:
-        st.session_state["profile"] = picked
-        st.rerun()
+    options = sorted(set(store.profiles()) | {current, DEFAULT_PROFILE}) + [NEW_PROFILE]
+    if st.session_state.get(PICKER) != NEW_PROFILE:
+        st.session_state[PICKER] = current
+    st.selectbox("Profile", options, key=PICKER, on_change=_picked,
+                 help="Whose progress this is. No login: pick your name or type a new one.")
+    if st.session_state[PICKER] == NEW_PROFILE:
+        st.text_input("New profile name", key=NEW_NAME, max_chars=40, on_change=_created, args=(store,),
+                      help="Type a name and press Enter.")
 
 
 def sidebar() -> None:

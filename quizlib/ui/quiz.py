@@ -158,7 +158,7 @@ def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
 
 def _part(key: str, q: Question, part: Part, grade_now: bool, ctx: tuple) -> tuple[str, float]:
     if q.is_multi:
-        st.markdown(f"**Part {part.id}** — {part.title} *({part.points:g} points)*")
+        st.markdown(f"**Part {part.id}** — {part.title} *({grading.points_label(part.points)})*")
         if part.prompt:
             st.markdown(part.prompt)
     text = choice_input(key, q, part, False) if part.kind == "choice" else text_input(key, q, part, False)
@@ -204,7 +204,7 @@ def _reveal(key: str, q: Question) -> None:
 
 def header(q: Question) -> None:
     st.subheader(q.title)
-    bits = [f"**{q.points:g} points**", f"`{q.id}`", q.bank]
+    bits = [f"**{grading.points_label(q.points)}**", f"`{q.id}`", q.bank]
     if q.lecture is not None:
         bits.append(f"lecture {q.lecture}")
     if q.n_variants > 1:

@@ -16,7 +16,9 @@ import streamlit as st
 from quizlib import exam as exams
 from quizlib.model import Bank, Part, Question
 from quizlib.store import ExamRecord, Store
+from quizlib.grading import points_label
 from quizlib.ui import rich_text
+from quizlib.ui.answer_boxes import multi_select
 
 VERDICTS = {"correct": "✅ right", "wrong": "❌ wrong", "invalid": "⚠️ could not be read",
             "unanswered": "— not answered", "self-grade": "📝 grade it yourself with the rubric",
@@ -80,10 +82,16 @@ def answer_inputs(q: Question, key: str, saved: dict | None = None, disabled: bo
         k = exams.answer_key(q.id, part.id)
         wkey = f"{key}:{k}"
         if q.is_multi:
-            st.markdown(f"**{part.id}.** {part.title} *({part.points:g} points)*")
+            st.markdown(f"**{part.id}.** {part.title} *({points_label(part.points)})*")
             if part.prompt:
                 st.markdown(part.prompt)
-        if part.kind == "choice":
+        if part.kind == "choice" and not multi_select(part):  # one right answer: radio buttons, as Practice
+            labels = [c.label for c in part.choices]
+            texts = {c.label: c.text for c in part.choices}
+            was = saved.get(k, "").strip()
+            out[k] = st.radio("Pick one", labels, index=labels.index(was) if was in labels else None, key=wkey,
+                              disabled=disabled, format_func=lambda lab, t=texts: f"({lab}) {t[lab]}") or ""
+        elif part.kind == "choice":
             before = {s.strip() for s in saved.get(k, "").split(",")}
             picked = [c.label for c in part.choices
                       if st.checkbox(f"({c.label}) {c.text}", value=c.label in before, key=f"{wkey}:{c.label}",
@@ -163,7 +171,7 @@ def question_header(q: Question, number: int | None = None) -> None:
     pre = f"{number}. " if number is not None else ""
     st.markdown(f"#### {pre}{q.title}")
     lecture = f" · lecture {q.lecture}" if q.lecture is not None else ""
-    st.caption(f"{q.points:g} points · {q.bank}{lecture} · {', '.join(q.topics) or 'no topic'}")
+    st.caption(f"{points_label(q.points)} · {q.bank}{lecture} · {', '.join(q.topics) or 'no topic'}")
     st.markdown(q.prompt)
 
 
