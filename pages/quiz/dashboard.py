@@ -1,15 +1,16 @@
 """Progress: accuracy and points by topic and source, attempts over time, cards due, weakest questions."""
 import streamlit as st
 
-from quizlib import stats
+from quizlib import source_names, stats
 from quizlib.search import deep_link
-from quizlib.ui import study, study_charts
+from quizlib.ui import common, study, study_charts
 
 ctx = study.context()
 st.title("Progress")
 titles = {"": "All banks"} | {b.id: b.title for b in ctx.banks}
 bank = st.selectbox("Bank", list(titles), format_func=titles.get, key="dash-bank") or None
-df = stats.attempts_frame(ctx.store, ctx.profile, ctx.banks, bank=bank)
+df = stats.attempts_frame(ctx.store, ctx.profile, ctx.banks, bank=bank,
+                          source_titles=source_names.catalogue_titles(common.content_dir()))
 
 if df.empty:
     st.info(f"No answers yet for **{ctx.profile}**{' in this bank' if bank else ''}. Start on **Practice**: "
