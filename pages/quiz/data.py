@@ -32,8 +32,8 @@ upload = st.file_uploader("Import a backup", type=["json"], key="up-backup")
 if course.course_settings().enabled:  # course mode: only ever into your own login's progress
     target = ctx.profile
 else:
-    # keyed by the current profile: after a switch in the sidebar the field shows the new one
-    target = st.text_input("Into profile", value=ctx.profile, key=f"up-profile:{ctx.profile}")
+    study.follow_profile("up-profile", ctx.profile)  # after a switch in the sidebar: the new profile
+    target = st.text_input("Into profile", key="up-profile")
 if upload is not None and st.button("Import", type="primary", key="up-import"):
     try:
         result = export.import_backup(ctx.store, upload.getvalue(), study.now(), profile=target or ctx.profile)

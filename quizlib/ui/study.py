@@ -46,6 +46,13 @@ def find(banks: list[Bank], qid: str) -> Question | None:
     return next((q for b in banks for q in b.questions if q.id == qid), None)
 
 
+def follow_profile(key: str, profile: str) -> None:
+    """A text field that defaults to the current profile shows the new one after a switch, and
+    keeps what the student typed while the profile stays (set before the widget is drawn)."""
+    if st.session_state.get(f"{key}:profile") != profile:
+        st.session_state[key] = st.session_state[f"{key}:profile"] = profile
+
+
 def variant_for(store: Store, profile: str, q: Question) -> tuple[Question, int]:
     """The question rendered for the variant this student was shown (0 if none yet)."""
     k = store.get_variant(profile, q.id) or 0
@@ -195,10 +202,11 @@ def question_link(q: Question, where=None, label: str | None = None) -> None:
     from streamlit.errors import StreamlitAPIException
 
     from quizlib.search import deep_link
+    from quizlib.ui.common import PRACTICE_PAGE
     where = where or st
     label = label or q.title
     try:
-        where.page_link(common.PRACTICE_PAGE, label=label, query_params={"q": q.id}, icon=":material/arrow_forward:")
+        where.page_link(PRACTICE_PAGE, label=label, query_params={"q": q.id}, icon=":material/arrow_forward:")
     except StreamlitAPIException:
         where.markdown(f"[{label}]({deep_link(q.id)})")
 
