@@ -294,7 +294,7 @@ def test_sidebar_profiles_and_due_count(content):
     assert not at.exception, at.exception
     assert at.sidebar.selectbox(key="sidebar:profile").value == "default"
     assert at.sidebar.metric[0].value == "0"
-    at.sidebar.selectbox(key="sidebar:profile").set_value("➕ New profile…").run()
+    at.sidebar.selectbox(key="sidebar:profile").set_value("New profile…").run()
     at.sidebar.text_input(key="sidebar:new-profile").input("ann").run()
     assert not at.exception, at.exception
     assert at.session_state["profile"] == "ann" and "profile=ann" in at.markdown[-1].value

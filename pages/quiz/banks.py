@@ -11,8 +11,9 @@ st.caption(f"{len(banks)} bank(s) in `{common.content_dir().name}/`, "
 if not banks:
     st.info("No bank found: add a Markdown file to `content/` (see README, *Writing questions*).")
 for b in banks:
-    mark = "❌" if b.errors else ("⚠️" if b.problems else "✅")
-    with st.expander(f"{mark} {b.title} — {len(b.questions)} question(s)", expanded=bool(b.errors)):
+    mark = (":material/error:" if b.errors else
+            ":material/warning:" if b.problems else ":material/check_circle:")
+    with st.expander(f"{b.title} — {len(b.questions)} question(s)", icon=mark, expanded=bool(b.errors)):
         st.markdown(f"`{b.id}` · sources: {', '.join(b.sources) or '—'} · "
                     f"topics: {', '.join(b.topics) or '—'}")
         if b.errors:

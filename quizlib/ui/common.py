@@ -20,7 +20,7 @@ from quizlib.ui.course import account_box, identity
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROFILE = "default"
-NEW_PROFILE = "➕ New profile…"
+NEW_PROFILE = "New profile…"  # plain text: a selectbox option draws no icon, and emoji may be boxes
 PRACTICE_PAGE = "pages/quiz/practice.py"  # the script of the Practice page (quizlib/ui/navigation.py)
 
 

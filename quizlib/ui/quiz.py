@@ -117,15 +117,17 @@ def _feedback(key: str, q: Question, part: Part, text: str) -> float:
         st.info("Pick an answer first." if part.kind == "choice" else "Type an answer first.")
         return 0.0
     if status == "invalid":
-        st.warning(f"⚠️ Not graded — {pr.result.message} "
-                   "Nothing was stored; fix the answer and submit again.")
+        st.warning(f"Not graded — {pr.result.message} "
+                   "Nothing was stored; fix the answer and submit again.", icon=":material/warning:")
         return 0.0
     said = pr.result.message.strip()
     msg = f" {said}" if said and said.lower().rstrip(".!") != "correct" else ""  # "Right" says it already
     if pr.result.correct:
-        st.success(f"✅ Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+        st.success(f"Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}",
+                   icon=":material/check_circle:")
     else:
-        st.error(f"❌ Not right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+        st.error(f"Not right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}",
+                 icon=":material/cancel:")
     return pr.points
 
 
@@ -152,7 +154,7 @@ def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
     done = st.session_state.get(widget_key(key, q, part, "selfgrade"))
     if done is None:
         return 0.0
-    st.success(f"📝 Self-grade recorded: {done[0]:g} / {done[1]:g} points.")
+    st.success(f"Self-grade recorded: {done[0]:g} / {done[1]:g} points.", icon=":material/rate_review:")
     return done[0]
 
 

@@ -20,9 +20,11 @@ from quizlib.grading import points_label
 from quizlib.ui import rich_text
 from quizlib.ui.answer_boxes import multi_select
 
-VERDICTS = {"correct": "✅ right", "wrong": "❌ wrong", "invalid": "⚠️ could not be read",
-            "unanswered": "— not answered", "self-grade": "📝 grade it yourself with the rubric",
-            "self-graded": "📝 self-graded"}
+# Material icons in Markdown (emoji render as empty boxes where no emoji font is installed)
+VERDICTS = {"correct": ":material/check_circle: right", "wrong": ":material/cancel: wrong",
+            "invalid": ":material/warning: could not be read", "unanswered": "— not answered",
+            "self-grade": ":material/rate_review: grade it yourself with the rubric",
+            "self-graded": ":material/rate_review: self-graded"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def _preview(part: Part, text: str) -> None:
         st.caption("Read as:")
         st.latex(r.latex)
     elif r.message:
-        st.caption(f"⚠️ {r.message}")
+        st.caption(f":material/warning: {r.message}")
 
 
 def answer_inputs(q: Question, key: str, saved: dict | None = None, disabled: bool = False) -> dict[str, str]:
