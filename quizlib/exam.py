@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from quizlib import progress
-from quizlib.coverage import OFFICIAL_SOURCE_PREFIX, official_items, official_lecture
+from quizlib import grading, progress
+from quizlib.bank import variants
+from quizlib.bank.coverage import OFFICIAL_SOURCE_PREFIX, official_items, official_lecture
 from quizlib.errors import ConfigError
 from quizlib.model import N_LECTURES, Attempt, Bank, CheckResult, Part, Question
 from quizlib.store import ExamRecord, Store
@@ -54,14 +55,6 @@ class ExamSettings:
             raise ConfigError("per_bank must be at least 1")
 
 
-def _variants():
-    try:
-        from quizlib import variants
-        return variants
-    except ImportError:  # the bank helper's module not there yet: questions keep variant 0
-        return None
-
-
 def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator) -> list[tuple[Question, int]]:
     """Questions (rendered for their variant) and variant numbers, spread over banks and topics."""
     pool = {b.id: [q for q in b.questions if _in_scope(q, settings)] for b in banks
@@ -79,7 +72,7 @@ def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator
     topics: set[str] = set()
     taken = dict.fromkeys(pool, 0)
     cap = settings.per_bank
-    while len(picked) < n:
+    while len(picked) < n and any(pool.values()):
         before = len(picked)
         for bid in order:
             if len(picked) == n or taken[bid] >= cap or not pool[bid]:
@@ -90,9 +83,17 @@ def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator
             picked.append(q)
             topics.update(q.topics)
             taken[bid] += 1
+            for other in pool:  # a question whose answer q states (or that states q's) is out
+                pool[other] = [o for o in pool[other] if not reveals(o, q)]
         if len(picked) == before:
             cap += 1  # every bank hit its cap before n questions: allow one more each
     return _with_variants(picked, rng)
+
+
+def reveals(a: Question, b: Question) -> bool:
+    """Whether one of the two states the other's answer (a bank's `reveals:` key, either way round):
+    such questions are never in one exam."""
+    return b.id in a.reveals or a.id in b.reveals
 
 
 MODES = {"like-real": "Like the real exam: official questions with their real points, round the lectures",
@@ -168,7 +169,9 @@ def _draw_like_real(pool: dict[str, list[Question]], n: int, rng: np.random.Gene
             if len(picked) == n or not items[lec]:
                 continue
             item = items[lec].pop(0)
-            fullest = askers(by_lecture[lec][item])
+            fullest = [q for q in askers(by_lecture[lec][item]) if not any(reveals(q, p) for p in picked)]
+            if not fullest:
+                continue
             q = fullest[int(rng.integers(len(fullest)))]
             picked.append(q)
             done_items.update(official_items(q))
@@ -176,12 +179,11 @@ def _draw_like_real(pool: dict[str, list[Question]], n: int, rng: np.random.Gene
 
 
 def _with_variants(picked: list[Question], rng: np.random.Generator) -> list[tuple[Question, int]]:
-    mod = _variants()
     out = []
     for q in picked:
-        if mod is not None and q.n_variants > 1:
-            k = int(mod.pick_variant(q, rng))
-            out.append((mod.variant_of(q, k), k))
+        if q.n_variants > 1:
+            k = int(variants.pick_variant(q, rng))
+            out.append((variants.variant_of(q, k), k))
         else:
             out.append((q, 0))
     return out
@@ -229,11 +231,10 @@ def is_over(exam: ExamRecord, now: datetime) -> bool:
 def questions(exam: ExamRecord, banks: Sequence[Bank]) -> list[Question | None]:
     """The exam's questions rendered for their variants (None for one no longer in the banks)."""
     by_id = {q.id: q for b in banks for q in b.questions}
-    mod = _variants()
     out = []
     for qid, k in exam.questions:
         q = by_id.get(qid)
-        out.append(q if q is None or k == 0 or mod is None else mod.variant_of(q, k))
+        out.append(q if q is None or k == 0 else variants.variant_of(q, k))
     return out
 
 
@@ -245,20 +246,6 @@ def save_answers(store: Store, exam: ExamRecord, answers: dict[str, str]) -> Non
     store.save_exam_answers(exam.id, dict(answers))
 
 
-def default_grader() -> Grader:
-    try:
-        from quizlib.grading import grade_part
-        return grade_part
-    except ImportError:  # grading.py not there yet: call the checker with the part's fields
-        from quizlib.answers import check
-
-        def grade_part(part: Part, given: str) -> CheckResult:
-            return check(part.answer, given, kind=part.kind, symbols=list(part.symbols), rtol=part.rtol,
-                         atol=part.atol, wrong_answers=part.wrong_answers, let=part.let,
-                         functions=part.functions)
-        return grade_part
-
-
 def submit(store: Store, exam: ExamRecord, banks: Sequence[Bank], answers: dict[str, str] | None,
            now: datetime, grade: Grader | None = None) -> ExamRecord:
     """Grade and store the exam (once); records every graded part as an exam attempt."""
@@ -266,7 +253,7 @@ def submit(store: Store, exam: ExamRecord, banks: Sequence[Bank], answers: dict[
         return exam
     late = now > exam.deadline + GRACE
     given = dict(exam.answers) if late or answers is None else dict(answers)
-    grade = grade or default_grader()
+    grade = grade or grading.grade_part
     items, attempts = [], []
     for (qid, k), q in zip(exam.questions, questions(exam, banks)):
         item = grade_question(qid, k, q, given, grade)

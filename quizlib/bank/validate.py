@@ -1,0 +1,290 @@
+"""Raw bank blocks → validated `Bank`, with every problem collected as `file:line`.
+
+`build_bank` turns the output of `bank.parser` into model objects: front matter,
+questions, their parts, choices, rubrics and variables. It checks the structure
+(kinds, points, required sections, unknown keys and sections), then hands the maths
+to `bank.maths`. A question with an error is left out of the
+bank; its problems stay in `Bank.problems`. Nothing here raises for bad content.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizlib.bank import variants
+from quizlib.markdown_maths import stray_dollars
+from quizlib.bank.fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
+                          read_rubric, read_tolerance, read_variables, read_wrong_answers, split_top)
+from quizlib.bank.maths import check_maths, check_placeholders
+from quizlib.bank.parser import RawBank, RawQuestion, RawSection, list_items, split_heading, strip_block
+from quizlib.model import KINDS, Bank, Part, Question, WrongAnswer
+
+FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
+PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}
+QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
+INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
+PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
+QUESTION_SECTIONS = PART_SECTIONS | {"prompt", "hints", "variables"}
+
+
+@dataclass
+class BuiltBank:
+    bank: Bank
+    templates: list[Question] = field(default_factory=list)  # unrendered, passed validation
+
+
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in text.split(",") if s.strip())
+
+
+def _texts(q: Question):
+    yield q.title
+    yield q.prompt
+    yield q.solution
+    yield from q.hints
+    for p in q.parts:
+        yield p.prompt
+        yield p.title
+        yield p.solution
+        yield from (c.text for c in p.choices)
+        yield from (w.feedback for w in p.wrong_answers)
+        yield from (r.text for r in p.rubric)
+
+
+def _check_math_spans(q: Question, line: int, c: Collector) -> None:
+    n = sum(stray_dollars(t) for t in _texts(q))
+    if n:
+        c.warn(line, f"question {q.id!r}: {n} `$` that open or close no maths span "
+                     "(a span must not start or end with a space: `$a = b$`, not `$a = $`)")
+
+
+def build_bank(path: Path, raw: RawBank, display: str,
+               catalogue: dict[str, set[str]] | None = None) -> BuiltBank:
+    c = Collector(display)
+    front = raw.front or {}
+    if raw.front is None:
+        c.error(1, "missing front matter: the file must start with `---`, `title: …`, `---`")
+    elif raw.unclosed_front:
+        c.error(1, "the front matter is not closed by a `---` line")
+    for line, text in raw.bad_front:
+        c.warn(line, f"front matter line is not `key: value`: {text!r}")
+    for key, f in front.items():
+        if key not in FRONT_KEYS:
+            c.warn(f.line, f"unknown front matter key {key!r} (known: {', '.join(sorted(FRONT_KEYS))})")
+    title = front["title"].value if "title" in front else ""
+    if raw.front is not None and not title:
+        c.error(front["title"].line if "title" in front else 1, "missing title in the front matter")
+    sources = _csv(front["sources"].value) if "sources" in front else ()
+    topics = _csv(front["topics"].value) if "topics" in front else ()
+    language = front["language"].value if "language" in front and front["language"].value else "en"
+    lecture = read_lecture(front["lecture"].value, front["lecture"].line, c) if "lecture" in front else None
+    if not raw.questions:
+        c.warn(1, "the bank has no questions (a question starts with `## id: title`)")
+
+    templates: list[Question] = []
+    seen: dict[str, int] = {}
+    for rq in raw.questions:
+        before = c.n_errors()
+        q = _build_question(rq, c, path, Path(path).stem, topics, sources, catalogue, lecture)
+        if q is None:
+            continue
+        if q.id in seen:
+            c.error(rq.line, f"duplicate question id {q.id!r} (also at line {seen[q.id]})")
+            continue
+        seen[q.id] = rq.line
+        _check_math_spans(q, rq.line, c)
+        if c.n_errors() == before:
+            templates.append(q)
+    questions = tuple(variants.render(t, 0) for t in templates)
+    bank = Bank(id=Path(path).stem, title=title, path=str(path), sources=sources, language=language,
+                topics=topics, questions=questions, problems=tuple(c.problems), lecture=lecture)
+    return BuiltBank(bank, templates)
+
+
+def _section_map(sections: list[RawSection], known: set[str], c: Collector, where: str,
+                 ) -> dict[str, RawSection]:
+    out: dict[str, RawSection] = {}
+    for s in sections:
+        key = s.name.strip().lower()
+        if key not in known:
+            c.warn(s.line, f"unknown section {s.name!r} in {where} "
+                           f"(known: {', '.join(sorted(known))})")
+        elif key in out:
+            c.warn(s.line, f"section {s.name!r} appears twice in {where}; the later one is used")
+        out[key] = s
+    return out
+
+
+def _build_question(rq: RawQuestion, c: Collector, path: Path, bank_id: str,
+                    bank_topics: tuple[str, ...], bank_sources: tuple[str, ...],
+                    catalogue: dict[str, set[str]] | None,
+                    bank_lecture: int | None = None) -> Question | None:
+    qid, title = split_heading(rq.heading)
+    if not qid or not ID_RE.match(qid):
+        c.error(rq.line, f"bad question id {qid!r}: use letters, digits, '-' and '_' only "
+                         "(the heading is `## id: title`)")
+        return None
+    if not title:
+        c.warn(rq.line, f"question {qid!r} has no title (`## {qid}: title`)")
+    for key, line in rq.dup_keys:
+        c.warn(line, f"key {key!r} is given twice; the later one is used")
+    for key, f in rq.fields.items():
+        if key not in QUESTION_KEYS:
+            c.warn(f.line, f"unknown key {key!r} (known: {', '.join(sorted(QUESTION_KEYS))})")
+    if any(t.strip() for _, t in rq.loose):
+        line = next(n for n, t in rq.loose if t.strip())
+        c.warn(line, "text between the keys and the first `###` section is ignored "
+                     "(put the prompt under `### Prompt`)")
+    secs = _section_map(rq.sections, QUESTION_SECTIONS, c, f"question {qid!r}")
+    prompt = strip_block(secs["prompt"].body) if "prompt" in secs else ""
+    if not prompt.strip():
+        c.error(secs["prompt"].line if "prompt" in secs else rq.line,
+                f"question {qid!r} has no prompt (a `### Prompt` section with text)")
+    hints: tuple[str, ...] = ()
+    if "hints" in secs:
+        items, _ = list_items(secs["hints"].body)
+        hints = tuple(i.text for i in items) or ((secs["hints"].text(),) if secs["hints"].text() else ())
+    variables = ()
+    if "variables" in secs:
+        items, stray = list_items(secs["variables"].body)
+        for line, text in stray:
+            c.error(line, f"a variable is written `- name: 1, 2, 3`, not {text!r}")
+        variables = read_variables(items, c)
+    solution = strip_block(secs["solution"].body) if "solution" in secs else ""
+
+    if rq.parts:
+        for key in ("kind", "points", "answer"):
+            if key in rq.fields:
+                c.error(rq.fields[key].line, f"{key!r} of a multi-part question goes on its parts "
+                                             "(`### Part id: title`), not on the question")
+        for key in ("wrong answers", "choices", "rubric"):
+            if key in secs:
+                c.error(secs[key].line, f"section {secs[key].name!r} of a multi-part question "
+                                        "goes in a part, as `#### " + secs[key].name + "`")
+        parts, lines, seen = [], [], set()
+        for rp in rq.parts:
+            if not rp.id or not ID_RE.match(rp.id):
+                c.error(rp.line, f"bad part id {rp.id!r}: use letters, digits, '-' and '_' "
+                                 "(`### Part id: title`)")
+                continue
+            if rp.id in seen:
+                c.error(rp.line, f"duplicate part id {rp.id!r} in question {qid!r}")
+                continue
+            seen.add(rp.id)
+            p = _build_part(rp.id, rp.title, rp.line, rp.fields, rp.dup_keys, strip_block(rp.prompt),
+                            _section_map(rp.sections, PART_SECTIONS, c, f"part {rp.id!r}"),
+                            c, f"part {rp.id!r} of {qid!r}", solution, rq.fields)
+            if p is not None:
+                parts.append(p[0])
+                lines.append(p[1])
+    else:
+        fields = {k: v for k, v in rq.fields.items() if k in PART_KEYS}
+        # a single part's solution is the question's: keep it there only, shown once
+        own = {k: s for k, s in secs.items() if k != "solution"}
+        p = _build_part("", "", rq.line, fields, [], "", own, c, f"question {qid!r}", solution, {})
+        parts = [p[0]] if p is not None else []
+        lines = [p[1]] if p is not None else []
+    if not parts:
+        return None
+
+    source = rq.fields["source"].value if "source" in rq.fields else (
+        bank_sources[0] if len(bank_sources) == 1 else "")
+    covers = _csv(rq.fields["covers"].value) if "covers" in rq.fields else ()
+    if covers and catalogue is not None:
+        known = set().union(*catalogue.values()) if catalogue else set()
+        for item in covers:
+            if item not in known:
+                c.warn(rq.fields["covers"].line, f"covers {item!r}, which no catalogue in "
+                                                 "content/sources/ lists")
+    reveals = _csv(rq.fields["reveals"].value) if "reveals" in rq.fields else ()
+    for other in reveals:
+        if not ID_RE.fullmatch(other):
+            c.error(rq.fields["reveals"].line, f"reveals {other!r}, which is not a question id")
+    q_topics = _csv(rq.fields["topics"].value) if "topics" in rq.fields else ()
+    reconstructed = (read_bool(rq.fields["reconstructed"].value, rq.fields["reconstructed"].line, c,
+                               "reconstructed") if "reconstructed" in rq.fields else False)
+    lecture = (read_lecture(rq.fields["lecture"].value, rq.fields["lecture"].line, c)
+               if "lecture" in rq.fields else bank_lecture)
+    q = Question(id=qid, title=title, prompt=prompt, parts=tuple(parts), source=source,
+                 topics=tuple(dict.fromkeys(bank_topics + q_topics)), bank=bank_id, hints=hints,
+                 solution=solution, variables=variables, covers=covers, reconstructed=reconstructed,
+                 lecture=lecture, reveals=reveals, file=str(path), line=rq.line)
+    check_placeholders(rq, q, c)
+    check_maths(q, lines, c)
+    return q
+
+
+def _build_part(pid, title, line, fields, dup_keys, prompt, secs, c: Collector, where: str,
+                q_solution: str, inherited) -> tuple[Part, tuple[int, list[int]]] | None:
+    """One graded part; with the lines of its answer and of its listed wrong answers."""
+    for key, dline in dup_keys:
+        c.warn(dline, f"key {key!r} is given twice; the later one is used")
+    if pid:
+        for key, f in fields.items():
+            if key not in PART_KEYS:
+                c.warn(f.line, f"unknown key {key!r} in {where} (known: {', '.join(sorted(PART_KEYS))})")
+        fields = {**{k: inherited[k] for k in INHERITED_KEYS if k in inherited}, **fields}
+    if "kind" not in fields:
+        c.error(line, f"{where} has no `kind:` (one of {', '.join(KINDS)})")
+        return None
+    kind = fields["kind"].value.strip().lower()
+    if kind not in KINDS:
+        c.error(fields["kind"].line, f"unknown kind {fields['kind'].value!r} in {where} "
+                                     f"(known: {', '.join(KINDS)})")
+        return None
+    if "points" not in fields:
+        c.error(line, f"{where} has no `points:`")
+        return None
+    points = read_points(fields["points"].value, fields["points"].line, c)
+    if points is None:
+        return None
+    rtol = atol = None
+    if "tolerance" in fields:
+        rtol, atol = read_tolerance(fields["tolerance"].value, fields["tolerance"].line, c)
+    symbols = tuple(split_top(fields["symbols"].value)) if "symbols" in fields else ()
+    functions = tuple(split_top(fields["functions"].value)) if "functions" in fields else ()
+    let = tuple(s.strip() for s in fields["let"].value.split(";") if s.strip()) if "let" in fields else ()
+    answer = fields["answer"].value.strip() if "answer" in fields else ""
+
+    choices = ()
+    if "choices" in secs:
+        items, stray = list_items(secs["choices"].body)
+        for sline, text in stray:
+            c.warn(sline, f"text in Choices that is not a `- [ ]` item is ignored: {text[:40]!r}")
+        choices = read_choices(items, c)
+    wrong: list[tuple[int, WrongAnswer]] = []
+    if "wrong answers" in secs:
+        items, _ = list_items(secs["wrong answers"].body)
+        wrong = read_wrong_answers(items, c)
+    rubric = ()
+    if "rubric" in secs:
+        items, _ = list_items(secs["rubric"].body)
+        rubric = read_rubric(items, c)
+    solution = strip_block(secs["solution"].body) if "solution" in secs else ""
+
+    if kind == "choice":
+        if "answer" in fields:
+            c.warn(fields["answer"].line, f"`answer:` of a choice {where} is ignored: "
+                                          "the ticked `- [x]` choices are the answer")
+        if not choices:
+            c.error(line, f"{where} is a choice question without a `Choices` section")
+        elif not any(ch.correct for ch in choices):
+            c.error(secs["choices"].line, f"{where}: no choice is ticked as correct (`- [x] …`)")
+        answer = ", ".join(ch.label for ch in choices if ch.correct)
+    elif kind == "derivation":
+        if not rubric:
+            c.error(line, f"{where} is a derivation without a `Rubric` section")
+        elif not math.isclose(sum(r.points for r in rubric), points, abs_tol=1e-9):
+            c.error(secs["rubric"].line, f"rubric points of {where} add up to "
+                                         f"{sum(r.points for r in rubric):g}, not its {points:g} points")
+        if not (solution or q_solution):
+            c.error(line, f"{where} is a derivation without a model solution (`Solution` section)")
+    elif not answer:
+        c.error(fields["answer"].line if "answer" in fields else line, f"{where} has no `answer:`")
+    if kind in ("number", "expr", "matrix") and choices:
+        c.warn(secs["choices"].line, f"{where}: `Choices` are ignored for kind {kind}")
+    part = Part(id=pid, kind=kind, points=points, answer=answer, prompt=prompt, title=title,
+                symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, choices=choices,
+                wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=line)
+    return part, (fields["answer"].line if "answer" in fields else line, [wl for wl, _ in wrong])
