@@ -49,7 +49,7 @@ def test_fresh_server_first_request_practice_deep_link(browser, fresh_server):
     page.goto(f"{fresh_server}/practice?q={QID}")
     page.get_by_text(TITLE).first.wait_for(timeout=FIRST_LOAD)
     assert_app_navigation(page)
-    assert page.locator(f".st-key-practice-{QID}-0-loss-text input").count() == 1  # the question's own box
+    page.locator(f".st-key-practice-{QID}-0-loss-text input").wait_for()  # the question's own answer box
     assert f"q={QID}" in page.url and "/practice" in page.url
     page.context.close()
 
@@ -58,7 +58,7 @@ def test_fresh_server_first_request_data_page(browser, fresh_server):
     page = new_page(browser, fresh_server)
     page.goto(f"{fresh_server}/data")
     page.get_by_role("heading", name="Export & backup").wait_for(timeout=FIRST_LOAD)
-    page.get_by_label("Into profile").wait_for()
+    page.locator(".st-key-up-profile input").wait_for()
     assert_app_navigation(page)
     page.context.close()
 
@@ -96,16 +96,16 @@ def test_create_and_switch_profiles(browser, app_server):
     shows_profile(page, "alice")
     gone(page, ".st-key-sidebar-new-profile")  # the name box is gone
     page.get_by_test_id("stSidebarNav").get_by_text("Export & backup").click()
-    has_value(page.get_by_label("Into profile"), "alice")
+    has_value(page.locator(".st-key-up-profile input"), "alice")
     shows_profile(page, "alice")
     assert page.locator(".st-key-sidebar-new-profile").count() == 0  # not back on another page either
     pick_profile(page, "default")
     shows_profile(page, "default")
     page.get_by_text("Your attempts (default)").wait_for()
-    has_value(page.get_by_label("Into profile"), "default")  # follows the switch
+    has_value(page.locator(".st-key-up-profile input"), "default")  # follows the switch
     pick_profile(page, "alice")
     page.get_by_text("Your attempts (alice)").wait_for()
-    has_value(page.get_by_label("Into profile"), "alice")
+    has_value(page.locator(".st-key-up-profile input"), "alice")
     page.context.close()
 
 
