@@ -73,7 +73,8 @@ def _start() -> None:
 
 
 def _pages(sections: dict[str, list[PageSpec]]) -> dict[str, list]:
-    return {name: [st.Page(s.script, title=s.title, icon=s.icon) for s in specs] for name, specs in sections.items()}
+    return {name: [st.Page(s.script, title=s.title, icon=s.icon) for s in specs]
+            for name, specs in sections.items()}
 
 
 def run() -> None:
