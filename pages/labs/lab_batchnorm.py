@@ -18,17 +18,13 @@ s = bn.StatsSettings(B=B, momentum=mom, steps=steps, seed=seed)
 with ui.lab_errors():
     stats = bn.running_stats(s)
     tve = bn.train_vs_eval(s)
-st.latex(rf"\begin{{gathered}}\mu=\tfrac1B\textstyle\sum_i z_i,\quad \sigma^2=\tfrac1B\sum_i(z_i-\mu)^2,\quad"
-         rf"\hat z=\frac{{z-\mu}}{{\sqrt{{\sigma^2+\varepsilon}}}},\quad y=\gamma\hat z+\beta\\"
-         rf"\text{{running}}\leftarrow(1-m)\,\text{{running}}+m\,\text{{batch}}=(1-{mom:g})\,\text{{running}}"
-         rf"+{mom:g}\,\text{{batch}}\\ \text{{the running variance takes }}\sigma^2\cdot\tfrac{{B}}{{B-1}}"
-         rf"=\sigma^2\cdot\tfrac{{{B}}}{{{B - 1}}}\end{{gathered}}")
+st.latex(bn.formula_latex(B, mom))
 ui.show(ui.wide_lines(stats, "step", ["batch_mean", "running_mean", "true_mean"], title="mean", height=260))
 ui.show(ui.wide_lines(stats, "step", ["running_var", "running_var_no_correction", "true_var"], height=260,
                       title="variance: with and without B/(B−1)"))
-tail = stats.tail(max(1, steps // 2))
-st.markdown(f"Average over the last {len(tail)} batches: running variance **{tail.running_var.mean():.3f}** with the "
-            f"correction, **{tail.running_var_no_correction.mean():.3f}** without, true **{s.std ** 2:g}**.")
+v = bn.settled_variances(stats, s)
+st.markdown(f"Average over the last {v['batches']} batches: running variance **{v['corrected']:.3f}** with the "
+            f"correction, **{v['uncorrected']:.3f}** without, true **{v['true']:g}**.")
 st.dataframe(bn.bessel_table(), hide_index=True)
 
 st.subheader("Train mode vs eval mode for the same input x₀")

@@ -1,6 +1,4 @@
 """Cross-entropy vs MSE lab: the material's single sigmoid neuron (x = 1, y = 0), recomputed on every change."""
-import math
-
 import streamlit as st
 
 from quizlib.labs import ce_mse
@@ -20,15 +18,8 @@ starts = tuple(dict.fromkeys(s0.starts + ((w, b),)))  # the material's two start
 s = ce_mse.NeuronSettings(lr=lr, steps=steps, starts=starts)
 with ui.lab_errors():
     df = ce_mse.neuron_runs(s)
-q = ce_mse.neuron_quantities(w, b)
-st.latex(r"\begin{gathered}"
-         rf"z=wx+b={w:g}+{b:g}={q['z']:g},\quad a=\sigma(z)={q['a']:.4f},\quad \sigma'(z)=a(1-a)={q['sigma_prime']:.4f}\\"
-         rf"\text{{MSE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,\sigma'(z)\,x={q['dCdw_mse']:.4f}\qquad"
-         rf"\text{{CE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,x={q['dCdw_ce']:.4f}"
-         r"\end{gathered}")
-reach = ce_mse.steps_to_reach(df)
-st.markdown("Steps until the output falls to a = 0.5: " + " · ".join(
-    f"{r.start}, {r.cost}: **{'never' if math.isnan(r.steps) else int(r.steps)}**" for r in reach.itertuples()))
+st.latex(ce_mse.gradients_latex(w, b))
+st.markdown(ce_mse.reach_markdown(df))
 cols = st.columns(2)
 for i, (y, log) in enumerate((("C", False), ("a", False), ("w", False), ("b", False), ("dC_dw", True))):
     with cols[i % 2]:

@@ -17,7 +17,7 @@ with ui.lab_errors():
     demo = glorot.bound_demo(bs)
 st.latex(glorot.bound_latex(bs.fan_in, bs.fan_out))
 st.markdown(f"Drawn weights: variance **{demo.variance:.4g}** (theory 2/(m+n) = {demo.theory:.4g}; "
-            f"1/n = {1 / bs.fan_out:.4g} only when m = n). Largest |w| = {abs(demo.weights).max():.4f} ≤ b.")
+            f"1/n = {demo.one_over_n:.4g} only when m = n). Largest |w| = {demo.largest:.4f} ≤ b.")
 ui.show(ui.histogram_chart(glorot.histogram_rows(demo.weights), rules=(-demo.bound, demo.bound),
                            title="weights against ±b (red)"))
 

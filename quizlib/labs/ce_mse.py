@@ -97,3 +97,21 @@ def steps_to_reach(df: pd.DataFrame, a_target: float = 0.5) -> pd.DataFrame:
         hit = g[g.a <= a_target]
         rows.append({"start": start, "cost": cost, "steps": float(hit.step.iloc[0]) if len(hit) else math.nan})
     return pd.DataFrame(rows)
+
+
+def gradients_latex(w: float, b: float) -> str:
+    """z, a, σ'(z) at (w, b) for the input x = 1, and ∂C/∂w under both costs (target y = 0)."""
+    q = neuron_quantities(w, b)
+    return (r"\begin{gathered}"
+            rf"z=wx+b={w:g}+{b:g}={q['z']:g},\quad a=\sigma(z)={q['a']:.4f},\quad "
+            rf"\sigma'(z)=a(1-a)={q['sigma_prime']:.4f}\\"
+            rf"\text{{MSE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,\sigma'(z)\,x={q['dCdw_mse']:.4f}\qquad"
+            rf"\text{{CE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,x={q['dCdw_ce']:.4f}"
+            r"\end{gathered}")
+
+
+def reach_markdown(df: pd.DataFrame, a_target: float = 0.5) -> str:
+    """One line: per (start, cost) the steps until a falls to a_target, or 'never' (steps_to_reach)."""
+    reach = steps_to_reach(df, a_target)
+    return f"Steps until the output falls to a = {a_target:g}: " + " · ".join(
+        f"{r.start}, {r.cost}: **{'never' if math.isnan(r.steps) else int(r.steps)}**" for r in reach.itertuples())

@@ -18,20 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quizlib import nn
 from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
 from quizlib.nn.training import Run, TrainConfig
 
 ARMS = ("inverted", "scale at inference", "broken (no scaling)")
-
-
-def check_p(p: float) -> None:
-    """Dropout probability must be in [0, 1): p = 1 drops everything and 1/(1−p) is undefined."""
-    if not np.isfinite(p) or not 0.0 <= p < 1.0:
-        raise ConfigError(
-            f"dropout p={p:g} is not allowed: p is the probability of dropping a unit and must be "
-            "in [0, 1) — at p=1 every unit is dropped and the inverted-dropout scale 1/(1−p) is undefined"
-        )
 
 
 @dataclass(frozen=True)
@@ -44,7 +36,7 @@ class MaskSettings:
     seed: int = 0
 
     def validate(self) -> None:
-        check_p(self.p)
+        nn.check_p(self.p)
         if not 1 <= self.units <= 64:
             raise ConfigError(f"units={self.units}: choose between 1 and 64 units")
         if not 1 <= self.samples <= 100_000:
@@ -115,7 +107,7 @@ def mask_demo(settings: MaskSettings) -> MaskDemo:
 
 def formula_latex(p: float) -> str:
     """Inverted dropout at training with the current p substituted."""
-    check_p(p)
+    nn.check_p(p)
     return (r"\begin{gathered}"
             rf"m_i\sim\mathrm{{Bernoulli}}(1-p)=\mathrm{{Bernoulli}}({1 - p:.2f})\\"
             rf"y_i=\frac{{m_i\,x_i}}{{1-p}}=\frac{{m_i\,x_i}}{{{1 - p:.2f}}}={1 / (1 - p):.3g}\,m_i x_i,\qquad "
@@ -147,7 +139,7 @@ class TrainSettings:
     seed: int = 0
 
     def validate(self) -> None:
-        check_p(self.p)
+        nn.check_p(self.p)
         if not np.isfinite(self.lr) or self.lr <= 0:
             raise ConfigError(f"learning rate {self.lr:g} must be positive")
         if not 4 <= self.n_train <= 2000:

@@ -19,12 +19,6 @@ from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
 
 
-def check_alpha(alpha: float) -> None:
-    if not np.isfinite(alpha) or not 0.0 <= alpha <= 1.0:
-        raise ConfigError(f"label smoothing α={alpha:g} must be in [0, 1] (α=0 is no smoothing, "
-                          "α=1 makes every target uniform and the labels meaningless)")
-
-
 @dataclass(frozen=True)
 class TargetSettings:
     """Settings of the target-vector demo."""
@@ -34,7 +28,7 @@ class TargetSettings:
     gold: int = 2  # index of the correct class (0-based)
 
     def validate(self) -> None:
-        check_alpha(self.alpha)
+        nn.check_alpha(self.alpha)
         if not 2 <= self.classes <= 100:
             raise ConfigError(f"K={self.classes} classes: choose between 2 and 100")
         if not 0 <= self.gold < self.classes:
@@ -59,7 +53,7 @@ def target_rows(s: TargetSettings) -> list[dict]:
 
 def binary_targets(alpha: float) -> tuple[float, float]:
     """Sigmoid form: smoothed targets (for y=0, for y=1) = (α/2, 1−α/2)."""
-    check_alpha(alpha)
+    nn.check_alpha(alpha)
     return alpha / 2, 1 - alpha / 2
 
 
@@ -86,7 +80,7 @@ class TrainSettings:
     seed: int = 0
 
     def validate(self) -> None:
-        check_alpha(self.alpha)
+        nn.check_alpha(self.alpha)
         if not np.isfinite(self.lr) or self.lr <= 0:
             raise ConfigError(f"learning rate {self.lr:g} must be positive")
         if not 2 <= self.hidden <= 1024:
