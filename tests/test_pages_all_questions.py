@@ -28,7 +28,7 @@ def test_there_are_questions():
 @pytest.mark.parametrize("qid", sorted(QUESTIONS))
 def test_question_renders_and_accepts_its_reference_answer(qid, monkeypatch, tmp_path):
     monkeypatch.setenv("QUIZ_CONTENT", str(ROOT / "content"))
-    at = AppTest.from_file("../pages/practice.py", default_timeout=60)
+    at = AppTest.from_file("../pages/quiz/practice.py", default_timeout=60)
     at.query_params["q"] = qid
     at.run()
     assert not at.exception, at.exception
