@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from quizlib.bank import load_banks
+from quizlib.grading import points_label
 from quizlib.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ def test_question_renders_and_accepts_its_reference_answer(qid, monkeypatch, tmp
     assert not at.exception, at.exception
     q = QUESTIONS[qid]
     assert at.subheader[0].value == q.title
-    assert any(f"{q.points:g} points" in c.value for c in at.caption)
+    assert any(points_label(q.points) in c.value for c in at.caption)
     shown = "\n".join(m.value for m in at.markdown)
     assert "{{" not in shown, "a variant placeholder was left unrendered"
     if qid not in ANSWERED:
