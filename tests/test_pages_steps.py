@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from page_scripts import page_script
 from streamlit.testing.v1 import AppTest
 from test_bank_steps import GOOD
 
@@ -20,7 +21,7 @@ def at(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "steps.md").write_text(GOOD, encoding="utf-8")
     monkeypatch.setenv("QUIZ_CONTENT", str(folder))
-    app = AppTest.from_file("../pages/practice.py", default_timeout=60)
+    app = AppTest.from_file(page_script("practice"), default_timeout=60)
     app.query_params["q"] = "s1"
     app.run()
     assert not app.exception, app.exception

@@ -129,7 +129,11 @@ class DeepArms(Arms):
     """The same deep net (seed, data, batches) trained with and without batch norm."""
 
     every = 10
-    live_fields = ("lr",)
+    live_fields = ("lr", "batch_size")  # Run.update_config takes both: the next minibatch uses them
+    reset_reasons = {"depth": "it changes the network's shape", "width": "it changes the network's shape",
+                     "hidden": "it changes the network", "init": "it redraws the initial weights",
+                     "seed": "it redraws the data and the initial weights", "n": "it redraws the data",
+                     "dataset": "it changes the data", "momentum": "it is fixed when the net is built"}
     NAMES = ("with batch norm", "without batch norm")
 
     def __init__(self, s: DeepSettings):

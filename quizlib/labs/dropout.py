@@ -162,11 +162,14 @@ class OverfitArms(Arms):
     """Two identical MLPs (same seed, same data, same batches), one trained with dropout p, one without."""
 
     every = 25
-    live_fields = ("lr",)
+    live_fields = ("lr", "p")  # both only change the next update (Run.update_config takes lr and dropout)
+    reset_reasons = {"n_train": "it redraws the training set", "noise": "it redraws the data set",
+                     "hidden": "it changes the network's shape",
+                     "seed": "it redraws the data and the initial weights"}
 
     def __init__(self, s: TrainSettings):
         s.validate()
-        names = (f"dropout p={s.p:g}", "no dropout")
+        names = ("with dropout", "no dropout")  # p can change mid-run, so it is not in the name
         self.runs = {n: Run(overfit_config(s, d)) for n, d in zip(names, (s.p, 0.0))}
         super().__init__(names, s)
 
@@ -182,7 +185,8 @@ class OverfitArms(Arms):
         """Validation loss of each arm, and how far it sits above its training loss (the overfitting gap)."""
         val = {n: self.last("loss", n, "validation") for n in self.names}
         gap = {n: val[n] - self.last("loss", n, "train") for n in self.names}
-        return {f"val. loss, {n}": (f"{val[n]:.3f}", f"{gap[n]:+.3f} above train") for n in self.names}
+        label = {self.names[0]: f"{self.names[0]} (p={self.settings.p:g})", self.names[1]: self.names[1]}
+        return {f"val. loss, {label[n]}": (f"{val[n]:.3f}", f"{gap[n]:+.3f} above train") for n in self.names}
 
     def _apply(self, settings) -> None:
         settings.validate()

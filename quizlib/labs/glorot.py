@@ -196,6 +196,9 @@ class LossArms(Arms):
 
     every = 5
     live_fields = ("lr",)
+    reset_reasons = {"depth": "it changes the network's shape", "width": "it changes the network's shape",
+                     "hidden": "the curves compare the initialisations under one activation",
+                     "batch": "it redraws the data", "seed": "it redraws the data and the initial weights"}
 
     def __init__(self, s: DepthSettings):
         s.validate()

@@ -102,12 +102,15 @@ class SmoothArms(Arms):
     """Train with smoothing α and without; record confidence (mean max p) and mean logit norm."""
 
     every = 20
-    live_fields = ("lr",)
+    live_fields = ("lr", "alpha")  # α only changes the targets of the next steps
+    reset_reasons = {"classes": "it redraws the data and changes the output layer",
+                     "hidden": "it changes the network's shape",
+                     "seed": "it redraws the data and the initial weights"}
 
     def __init__(self, s: TrainSettings):
         s.validate()
         self.X, self.y = smoothing_data(s)
-        names = (f"smoothing α={s.alpha:g}", "one-hot (α=0)")
+        names = ("label smoothing", "one-hot (α=0)")  # α can change mid-run, so it is not in the name
         self._alpha = dict(zip(names, (s.alpha, 0.0)))
         self._nets = {n: nn.MLP([self.X.shape[1], s.hidden, s.classes], hidden="relu", output="softmax",
                                 init="glorot", seed=s.seed) for n in names}
@@ -131,12 +134,14 @@ class SmoothArms(Arms):
     def summary(self) -> dict[str, str]:
         """Confidence of each arm next to where smoothing wants it, 1−α+α/K."""
         target = gold_target(self.settings.alpha, self.settings.classes)
-        out = {f"confidence, {n}": f"{self.last('confidence (mean max p)', n):.3f}" for n in self.names}
+        label = {self.names[0]: f"{self.names[0]} (α={self.settings.alpha:g})", self.names[1]: self.names[1]}
+        out = {f"confidence, {label[n]}": f"{self.last('confidence (mean max p)', n):.3f}" for n in self.names}
         out["1−α+α/K"] = f"{target:.3f}"
         return out
 
     def _apply(self, settings) -> None:
         settings.validate()
+        self._alpha[self.names[0]] = settings.alpha
         self.settings = settings
 
 

@@ -90,6 +90,9 @@ class DecayArms(Arms):
 
     every = 10
     live_fields = ("lr", "lam")
+    reset_reasons = {"seed": "it redraws the data and the initial weights", "n_train": "it redraws the data",
+                     "n_val": "it redraws the data", "noise": "it redraws the data",
+                     "hidden": "it changes the network's shape"}
 
     def __init__(self, s: DecaySettings):
         s.validate()
