@@ -109,7 +109,7 @@ def check_derivation(part: Part, text: str) -> StepVerdict:
 
     formulas = tuple(r.check for r in part.rubric if r.check)
     return check_steps(text, symbols=part.symbols, let=part.let, asked=part.asked, answer=part.answer,
-                       formulas=formulas)
+                       formulas=formulas, random=part.random)
 
 
 @dataclass(frozen=True)

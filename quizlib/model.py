@@ -83,6 +83,7 @@ class Part:
     line: int = 0
     steps: bool = False  # a derivation checked line by line (`steps: yes`)
     asked: str = ""  # with steps: the quantity asked for, which the first line must equal (`dL/dz`)
+    random: tuple[str, ...] = ()  # with steps: random quantities for E[…]/Var(…), "m ~ Bernoulli(1-p)"
 
 
 @dataclass(frozen=True)

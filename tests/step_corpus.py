@@ -167,6 +167,28 @@ CEDA_B = """dC/da = (1-y)/(1-a) - y/a
 = (a - a y - y + a y)/(a(1 - a))
 = (a-y)/(a(1-a))"""
 
+DROP_A = """E[m x/(1-p)] = x/(1-p) · E[m]
+= x/(1-p) · (1-p)
+= x"""
+DROP_B = """E[m x/(1-p)] = (1-p) · (1·x/(1-p)) + p · (0·x/(1-p))
+= x"""
+
+GVAR_A = """Var(w) = E[w^2] - E[w]^2
+= E[w^2] - 0
+= \\int_{-a}^{a} w^2/(2a) \\, dw
+= (a^3/3 - (-a)^3/3)/(2a)
+= a^2/3"""
+GVAR_B = """Var(w) = integrate(w^2/(2a), w, -a, a) - (integrate(w/(2a), w, -a, a))^2
+= 2a^3/(3 · 2a)
+= a²/3"""
+
+ADAMS_A = """sum((1-b) b^(t-i), i, 1, t)/(1-b^t) = (1-b) b^t sum(b^(-i), i, 1, t)/(1-b^t)
+= (1-b^t)/(1-b^t)
+= 1"""
+ADAMS_B = """\\sum_{i=1}^{t} (1-b) b^{t-i} / (1-b^t) = (1-b) sum(b^j, j, 0, t-1)/(1-b^t)
+= (1-b) (1-b^t)/(1-b) / (1-b^t)
+= 1"""
+
 CASES = {
     "st-sigmoid-ce": ([SIG_CE_A, SIG_CE_B],
                       [(SIG_CE_A, 2, "= (g/o + (1−g)/(1−o)) · o(1−o)"), (SIG_CE_A, 4, "= g − o")]),
@@ -203,6 +225,11 @@ CASES = {
     "st-softmax-offdiagonal": ([SOFF_A, SOFF_B], [(SOFF_A, 1, "∂a1/∂z2 = exp(z1) exp(z2)/S^2"),
                                                    (SOFF_B, 3, "= a1·a2")]),
     "st-l1-gradient": ([L1_A, L1_B], [(L1_A, 2, "= (wx - y)x + λ sign(w)"), (L1_B, 2, "= w x^2 - x y + lam w/n")]),
+    "st-dropout-expectation": ([DROP_A, DROP_B], [(DROP_A, 2, "= x/(1-p) · p"), (DROP_B, 2, "= x/(1-p)")]),
+    "st-glorot-variance": ([GVAR_A, GVAR_B], [(GVAR_A, 3, "= \\int_{-a}^{a} w^2/a \\, dw"),
+                                              (GVAR_B, 2, "= 2a^3/3")]),
+    "st-adam-bias-sum": ([ADAMS_A, ADAMS_B], [(ADAMS_A, 2, "= (1-b^(t+1))/(1-b^t)"),
+                                              (ADAMS_B, 2, "= (1-b) (1-b^(t-1))/(1-b) / (1-b^t)")]),
     "st-ce-da": ([CEDA_A, CEDA_B], [(CEDA_A, 2, "= (y(1-a) + (1-y)a)/(a(1-a))"),
                                      (CEDA_B, 3, "= (a+y)/(a(1-a))")]),
 }

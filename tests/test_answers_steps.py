@@ -156,3 +156,60 @@ def test_hostile_lines_are_unreadable_or_checked_in_time(line, tmp_path, monkeyp
     assert time.monotonic() - t0 < 6
     assert v.marks[0].mark in ("unreadable", "wrong", "unchecked"), v.marks[0]
     assert not list(tmp_path.iterdir())
+
+
+def value(text, symbols, pt, random=(), let=()):
+    from quizlib.answers.steps import read_random
+
+    ctx = context_for("expr", symbols, let)
+    g = Graph(ctx.decls, ctx.lets, read_random(random, symbols, let))
+    e = g.expand(g.build(read_side(text, symbols, let)))
+    return float(sp.N(e.xreplace({s: pt[s.name] for s in e.free_symbols})))
+
+
+def test_expectation_of_bernoulli_and_uniform_and_variance_against_sympy_by_hand():
+    syms = ("x", "p in (0, 1)", "m in (0, 1)", "w", "a > 0")
+    rnd = ("m ~ Bernoulli(1-p)", "w ~ Uniform(-a, a)")
+    pt = {"x": 1.7, "p": 0.3, "a": 0.8, "m": 0.5, "w": 0.1}
+    p, x, a, w = sp.Rational(3, 10), sp.Rational(17, 10), sp.Rational(4, 5), sp.Symbol("w")
+    assert value("E[m x/(1-p)]", syms, pt, rnd) == pytest.approx(float((1 - p) * x / (1 - p)))
+    assert value("E[m^2 + m]", syms, pt, rnd) == pytest.approx(float(2 * (1 - p)))
+    assert value("Var(m)", syms, pt, rnd) == pytest.approx(float(p * (1 - p)))
+    assert value("E[w^2]", syms, pt, rnd) == pytest.approx(float(sp.integrate(w**2 / (2 * a), (w, -a, a))))
+    assert value("Var(w)", syms, pt, rnd) == pytest.approx(float(a**2 / 3))
+    assert value("E[m w^2]", syms, pt, rnd) == pytest.approx(float((1 - p) * a**2 / 3))  # independent
+    assert value("E[x]", syms, pt, rnd) == pytest.approx(1.7)
+
+
+def test_sums_and_integrals_against_sympy_by_hand():
+    syms = ("b in (0, 1)", "t > 0", "a > 0")
+    pt = {"b": 0.9, "t": 5, "a": 2.0}
+    b, i = sp.Rational(9, 10), sp.Symbol("i")
+    by_hand = float(sum((1 - b) * b ** (5 - k) for k in range(1, 6)))
+    for text in ("sum((1-b) b^(t-i), i, 1, t)", r"\sum_{i=1}^{t} (1-b) b^{t-i}"):
+        assert value(text, syms, pt) == pytest.approx(by_hand)
+    assert value("sum(i^2, i, 1, 4)", syms, pt) == 30
+    w = sp.Symbol("w")
+    want = float(sp.integrate(w**2 / (2 * 2), (w, -2, 2)))
+    for text in (r"\int_{-a}^{a} w^2/(2a) \, dw", "integrate(w^2/(2a), w, -a, a)", r"\int_{-a}^{a} \frac{w^2}{2a} dw"):
+        assert value(text, syms, pt) == pytest.approx(want)
+
+
+def test_dropout_derivation_with_expectations():
+    kw = dict(symbols=("x", "p in (0, 1)", "m in (0, 1)"), random=("m ~ Bernoulli(1-p)",),
+              asked="E[m*x/(1-p)]", answer="x")
+    v = check_steps("E[m x/(1-p)] = E[m] x/(1-p)\n= (1-p) x/(1-p)\n= x", **kw)
+    assert marks(v) == ["ok", "ok", "ok"] and v.starts_right and v.ends_right
+    assert "mathbb{E}" in v.marks[0].latex
+    v = check_steps("E[m x/(1-p)] = E[m] x/(1-p)\n= p x/(1-p)\n= x", **kw)
+    assert v.first_wrong == 2 and marks(v)[0] == "ok"
+
+
+@pytest.mark.parametrize("line", ["sum(i^i^i, i, 1, 10^9)", "integrate(exp(w^2) sigma(w^3), w, -a, a)",
+                                  "sum(1, i, 1)", "E[E[E[E[E[w]]]]]", "Var(", r"\int_{-a}^{a} w"])
+def test_hostile_sums_integrals_and_expectations(line):
+    t0 = time.monotonic()
+    v = check_steps(f"Var(w) = {line}\n= a^2/3", symbols=("w", "a > 0"), random=("w ~ Uniform(-a, a)",),
+                    asked="Var(w)", answer="a^2/3")
+    assert time.monotonic() - t0 < 6
+    assert v.marks[0].mark in ("unreadable", "wrong", "unchecked") or line.startswith("E[E["), v.marks[0]

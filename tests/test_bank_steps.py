@@ -73,3 +73,15 @@ def test_app_ticks_and_what_a_student_may_tick(tmp_path):
     extra = grading.steps_extra(good, grading.rubric_ticks(p, good))
     assert extra["steps"] == [[1, "ok"], [2, "ok"]] and extra["auto_ticked"] == [0, 2]
     assert extra["step_lines"][1] == "= o − g" and extra["ends_right"] is True
+
+
+def test_random_quantities_are_read_and_bad_ones_reported_at_their_line(tmp_path):
+    good = GOOD.replace("let: o = sigma(z); L", "random: g ~ Bernoulli(1/2)\nlet: o = sigma(z); L")
+    assert load(tmp_path, good).questions[0].parts[0].random == ("g ~ Bernoulli(1/2)",)
+    for bad, why in [("g ~ Poisson(2)", "cannot read the random quantity"),
+                     ("q ~ Bernoulli(1/2)", "must also be one of the `symbols`"),
+                     ("g ~ Uniform(0)", "takes 2 parameter(s)")]:
+        msgs = [str(p) for p in load(tmp_path, GOOD.replace("let: o", f"random: {bad}\nlet: o")).problems]
+        assert any(":10: error:" in m and why in m for m in msgs), msgs
+    plain = GOOD.replace("steps: yes\n", "random: g ~ Bernoulli(1/2)\n").replace("asked: dL/dz\n", "")
+    assert any("`random:` is for a step-checked derivation" in str(p) for p in load(tmp_path, plain).problems)

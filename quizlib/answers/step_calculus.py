@@ -24,7 +24,7 @@ import sympy as sp
 
 from quizlib.answers.symbolic import make_symbols, relu, sigma, step, to_sympy
 
-__all__ = ["check_line", "Graph"]
+__all__ = ["check_line", "clear_cache", "Graph"]
 
 EQ_RTOL = 1e-7  # float agreement of two sides at one point
 CLEAR = 1e-3  # beyond this relative difference at a point the sides differ, whatever simplify says
@@ -34,7 +34,8 @@ MAX_SUBSET_ARGS = 6  # factors/terms of a side tried as a rubric formula (2^6 su
 class Graph:
     """The declared symbols and the `let` definitions of one part, as SymPy."""
 
-    def __init__(self, decls, lets):
+    def __init__(self, decls, lets, random=()):
+        self.random = random  # ((name, "bernoulli", (q side,)) | (name, "uniform", (lo side, hi side)), …)
         self.syms = make_symbols(decls)
         self.decl_names = [d.name for d in decls]
         self.let_names = [n for n, _ in lets]
@@ -67,14 +68,14 @@ class Graph:
     def build(self, side):
         """A side as SymPy, its derivatives worked out, lets still as symbols."""
         ast, derivs = side
-        values = {ph: self.derivative(operand, v) for ph, operand, v in derivs}
+        values = {ph: self.operator(operand, v) for ph, operand, v in derivs}
         return to_sympy(ast, self.syms, True, values)
 
     def pieces(self, side):
         """The side and some of its factors/terms, derivatives worked out; a piece that is
         still a written derivative (the factor ∂o/∂z of a chain rule) does not show a formula."""
         ast, derivs = side
-        values = {ph: self.derivative(operand, v) for ph, operand, v in derivs}
+        values = {ph: self.operator(operand, v) for ph, operand, v in derivs}
         out = []
         for piece in _pieces(to_sympy(ast, dict(self.syms), True)):
             if not any(s.name in values for s in piece.free_symbols):
@@ -83,6 +84,50 @@ class Graph:
                 out.append(piece.xreplace({s: values[s.name] for s in piece.free_symbols
                                            if s.name in values}))
         return out
+
+    def operator(self, operand, v):
+        """A placeholder's value: a derivative (v is the variable's name), E[…], Var(…), a finite sum
+        or a definite integral (v = ("sum"|"int", bound variable, lower side, upper side))."""
+        if isinstance(v, str):
+            return self.derivative(operand, v)
+        if v[0] in ("E", "Var"):
+            x = self.expand(self.build(operand))
+            if v[0] == "E":
+                return self.expect(x)
+            return self.expect(x**2) - self.expect(x) ** 2  # Var X = E[X²] − E[X]²
+        op, var, lo_side, hi_side = v
+        lo, hi = self.expand(self.build(lo_side)), self.expand(self.build(hi_side))
+        bound = sp.Symbol(var, integer=True) if op == "sum" else sp.Symbol(var, real=True)
+        saved = self.syms.get(var)
+        self.syms[var] = bound  # the bound variable, even where a declared symbol has its name
+        try:
+            x = self.expand(self.build(operand))
+        finally:
+            if saved is None:
+                self.syms.pop(var)
+            else:
+                self.syms[var] = saved
+        if op == "sum":  # term by term, constants pulled out: SymPy is ~100× faster on b^(−i) than on (1−b)b^(t−i)
+            out = sp.Integer(0)
+            for term in sp.Add.make_args(sp.expand(x, power_exp=True)):
+                const, dep = term.as_independent(bound, as_Add=False)
+                out += const * (sp.summation(dep, (bound, lo, hi)) if dep.has(bound) else (hi - lo + 1) * dep)
+            return out
+        return sp.integrate(x, (bound, lo, hi))
+
+    def expect(self, x):
+        """E[x] over the declared random quantities, independent of each other: a Bernoulli(q) m
+        gives q·x(m=1) + (1−q)·x(m=0); a Uniform(lo, hi) w gives ∫ x dw/(hi − lo)."""
+        for name, dist, params in self.random:
+            r = self.syms[name]
+            if r not in x.free_symbols:
+                continue
+            ps = [self.expand(self.build(p)) for p in params]
+            if dist == "bernoulli":
+                x = ps[0] * x.xreplace({r: sp.Integer(1)}) + (1 - ps[0]) * x.xreplace({r: sp.Integer(0)})
+            else:
+                x = sp.integrate(x, (r, ps[0], ps[1])) / (ps[1] - ps[0])
+        return x
 
     def derivative(self, operand, v: str):
         x = self.build(operand)
@@ -210,20 +255,26 @@ def _pieces(expr):
 
 
 @lru_cache(maxsize=16)
-def _graph(decls, lets) -> Graph:
-    return Graph(decls, lets)
+def _graph(decls, lets, random=()) -> Graph:
+    return Graph(decls, lets, random)
 
 
 @lru_cache(maxsize=256)
-def _side(side, decls, lets):
+def _side(side, decls, lets, random=()):
     """(as written with lets as symbols, expanded to the declared symbols): the line before is
     built once, not again for the next line (the worker lives on between calls)."""
-    g = _graph(decls, lets)
+    g = _graph(decls, lets, random)
     raw = g.build(side)
     return raw, g.expand(raw)
 
 
-def check_line(links, sides, formulas, decls, lets, points):
+def clear_cache() -> None:
+    """Forget built sides (a benchmark measures lines on an empty cache)."""
+    _side.cache_clear()
+    _graph.cache_clear()
+
+
+def check_line(links, sides, formulas, decls, lets, points, random=()):
     """One derivation line, in the worker.
 
     links: ((i, j), …) pairs of indexes into `sides` to compare (i the earlier one);
@@ -231,17 +282,17 @@ def check_line(links, sides, formulas, decls, lets, points):
     formulas: ((k, formula side), …): for each, does any side index in `k` contain it (see _pieces)?
     points: dicts name -> float. Returns (link verdicts (verdict, a values, b values), formula hits).
     """
-    g = _graph(decls, lets)
+    g = _graph(decls, lets, random)
     subs_list = [({g.syms[k]: sp.Float(v, 20) for k, v in pt.items() if k in g.syms},
                   {g.syms[k]: complex(v) for k, v in pt.items() if k in g.syms}) for pt in points]
 
     def side(i):
-        return _side(sides[i], decls, lets)
+        return _side(sides[i], decls, lets, random)
 
     verdicts = [compare(side(i)[1], side(j)[1], subs_list) for i, j in links]
     hits = []
     for ks, fside in formulas:
-        f = _side(fside, decls, lets)[1]
+        f = _side(fside, decls, lets, random)[1]
         hit = False
         for k in ks:
             for piece in g.pieces(sides[k]):

@@ -28,7 +28,7 @@ from quizlib.answers.parser import ParseError
 from quizlib.answers.symbolic import to_sympy
 from quizlib.model import StepMark, StepVerdict
 
-__all__ = ["check_steps", "split_lines", "read_side", "validate_steps", "MARKS", "LINE_TIMEOUT"]
+__all__ = ["check_steps", "split_lines", "read_side", "read_random", "validate_steps", "MARKS", "LINE_TIMEOUT"]
 
 LINE_TIMEOUT = 1.0  # seconds of worker time one line may take
 MAX_LINES = 40  # lines of one derivation that are checked
@@ -117,6 +117,12 @@ _LATEX_FRAC = re.compile(rf"\\[dt]?frac\s*\{{\s*{_LATEX_D}\s*([^{{}}]*)\}}\s*\{{
 _QUOTIENT = re.compile(rf"(∂|(?<![A-Za-z0-9])d)\s*({_NAME})\s*/\s*(?:∂|d)\s*({_NAME})")
 _OPERATOR = re.compile(rf"(?:∂|(?<![A-Za-z0-9])d)\s*/\s*(?:∂|d)\s*({_NAME})\s*")
 _DIFF = re.compile(r"(?<![A-Za-z0-9])diff\s*\(")
+_EXPECT = re.compile(r"(?<![A-Za-z0-9])E\s*\[")
+_VAR = re.compile(r"(?<![A-Za-z0-9])Var\s*[(\[]")
+_SUM = re.compile(r"(?<![A-Za-z0-9])(sum|integrate|integral)\s*\(")
+_LATEX_SUM = re.compile(rf"\\sum\s*_\{{\s*({_NAME})\s*=\s*([^{{}}]*)\}}\s*\^\s*\{{([^{{}}]*)\}}")
+_LATEX_INT = re.compile(rf"\\int\s*_\{{([^{{}}]*)\}}\s*\^\s*\{{([^{{}}]*)\}}(.*?)(?:\\[,;!]|\s)*"
+                        rf"(?<![A-Za-z0-9])d\s*({_NAME})(?![A-Za-z0-9])")
 _PRIME = re.compile(rf"(?<![A-Za-z0-9])({_NAME})'\s*\(\s*({_NAME})\s*\)")
 
 
@@ -130,6 +136,21 @@ def _front(text: str, names: set, lets: set):
 
     s = _LATEX_FRAC.sub(lambda m: ph(m[1], m[2]) if m[1].strip() else f"∂/∂{m[2]} ", text)
     s = s.replace(r"\partial", "∂")
+    s = _LATEX_INT.sub(lambda m: ph(m[3], ("int", m[4], m[1], m[2])), s)
+    while m := _LATEX_SUM.search(s):  # \sum_{i=1}^{t} body: the product that follows
+        end = _term_end(s, m.end())
+        s = s[:m.start()] + ph(s[m.end():end], ("sum", m[1], m[2], m[3])) + s[end:]
+    for rx, op in ((_EXPECT, "E"), (_VAR, "Var")):
+        while m := rx.search(s):  # E[…], Var(…)
+            end = _balanced(s, m.end() - 1)
+            s = s[:m.start()] + ph(s[m.end():end - 1], (op,)) + s[end:]
+    while m := _SUM.search(s):  # sum(f, i, 1, t), integrate(f, w, -a, a)
+        end = _balanced(s, m.end() - 1)
+        args = _split_top(s[m.end():end - 1], ",")
+        if len(args) != 4 or not re.fullmatch(_NAME, args[1].strip()):
+            raise ParseError("syntax", f"`{m[1]}` takes four arguments, as in `{m[1]}(f, i, 1, t)`.")
+        op = "sum" if m[1] == "sum" else "int"
+        s = s[:m.start()] + ph(args[0], (op, args[1].strip(), args[2], args[3])) + s[end:]
     # diff(X, v): X is any expression, v a name
     while m := _DIFF.search(s):
         end = _balanced(s, m.end() - 1)
@@ -164,12 +185,20 @@ def read_side(text: str, symbols=(), let=(), depth: int = 0):
     names = set(base.names)
     s, found = _front(text, names, {n for n, _ in base.lets})
     derivs = []
-    for k, (operand, var) in enumerate(found):
-        v = resolve_alias(var, names)
-        if v is None:
-            raise ParseError("unknown-name", f"You differentiate with respect to `{var}`, which is not a "
-                             f"symbol of this question; you may use {', '.join(base.names)}.", (var,))
-        derivs.append((f"{_PH}{k}", read_side(operand, symbols, let, depth + 1), v))
+    for k, (operand, spec) in enumerate(found):
+        if isinstance(spec, str):  # a derivative with respect to a declared name
+            v = resolve_alias(spec, names)
+            if v is None:
+                raise ParseError("unknown-name", f"You differentiate with respect to `{spec}`, which is not "
+                                 f"a symbol of this question; you may use {', '.join(base.names)}.", (spec,))
+            derivs.append((f"{_PH}{k}", read_side(operand, symbols, let, depth + 1), v))
+        elif len(spec) == 1:  # E[…], Var(…)
+            derivs.append((f"{_PH}{k}", read_side(operand, symbols, let, depth + 1), spec))
+        else:  # a sum or an integral: the bound variable is a name inside it only
+            op, var, lo, hi = spec
+            inner = tuple(symbols) if var in names else tuple(symbols) + (var,)
+            derivs.append((f"{_PH}{k}", read_side(operand, inner, let, depth + 1),
+                           (op, var, read_side(lo, symbols, let, depth + 1), read_side(hi, symbols, let, depth + 1))))
     ctx = base if not found else context_for("expr", tuple(symbols) + tuple(p for p, _, _ in derivs), let)
     try:
         ast = ctx.read(s)
@@ -188,8 +217,16 @@ def _side_latex(side) -> str:
     for ph, operand, v in derivs:
         inner = _side_latex(operand)
         simple = operand[0][0] == "sym" and not operand[1]
-        names[sp.Symbol(ph, real=True)] = (rf"\frac{{\partial {inner}}}{{\partial {v}}}" if simple else
-                                           rf"\frac{{\partial}}{{\partial {v}}}\left({inner}\right)")
+        if isinstance(v, str):
+            tex = (rf"\frac{{\partial {inner}}}{{\partial {v}}}" if simple else
+                   rf"\frac{{\partial}}{{\partial {v}}}\left({inner}\right)")
+        elif len(v) == 1:
+            tex = rf"\mathbb{{E}}\left[{inner}\right]" if v[0] == "E" else rf"\operatorname{{Var}}\left({inner}\right)"
+        elif v[0] == "sum":
+            tex = rf"\sum_{{{v[1]}={_side_latex(v[2])}}}^{{{_side_latex(v[3])}}} {inner}"
+        else:
+            tex = rf"\int_{{{_side_latex(v[2])}}}^{{{_side_latex(v[3])}}} {inner} \, d{v[1]}"
+        names[sp.Symbol(ph, real=True)] = tex
     try:
         expr = to_sympy(ast, {}, evaluate=False)
         return sp.latex(expr, symbol_names={s: names.get(s, {"lam": r"\lambda", "eps": r"\epsilon"}
@@ -207,8 +244,36 @@ def _points(symbols, let) -> list[dict]:
     return [{d.name: d.sample(rng) for d in decls} for _ in range(N_POINTS)]
 
 
-def validate_steps(asked: str, answer: str, formulas=(), symbols=(), let=()) -> str | None:
+_RANDOM = re.compile(rf"^\s*({_NAME})\s*~\s*(Bernoulli|Uniform)\s*\((.*)\)\s*$", re.I)
+
+
+def read_random(random, symbols=(), let=()) -> tuple:
+    """`m ~ Bernoulli(1-p)`, `w ~ Uniform(-a, a)` → ((name, dist, parameter sides), …); ValueError."""
+    out = []
+    names = set(context_for("expr", symbols, let).names)
+    for item in random or ():
+        m = _RANDOM.match(item)
+        if not m:
+            raise ValueError(f"cannot read the random quantity {item!r} (write `m ~ Bernoulli(1-p)` "
+                             "or `w ~ Uniform(-a, a)`)")
+        name, dist, params = m[1], m[2].lower(), _split_top(m[3], ",")
+        if name not in names:
+            raise ValueError(f"the random quantity `{name}` must also be one of the `symbols`")
+        if len(params) != (1 if dist == "bernoulli" else 2):
+            raise ValueError(f"{m[2]} takes {1 if dist == 'bernoulli' else 2} parameter(s): {item!r}")
+        try:
+            out.append((name, dist, tuple(read_side(x, symbols, let) for x in params)))
+        except ParseError as exc:
+            raise ValueError(f"a parameter of {item!r} does not read: {exc.message}") from None
+    return tuple(out)
+
+
+def validate_steps(asked: str, answer: str, formulas=(), symbols=(), let=(), random=()) -> str | None:
     """None if a step-checked part's `asked`, `answer` and rubric formulas all read, else why."""
+    try:
+        read_random(random, symbols, let)
+    except ValueError as exc:
+        return str(exc)
     for what, text in [("asked", asked), ("answer", answer)] + [("check", f) for f in formulas]:
         if not str(text).strip():
             return f"a step-checked derivation needs `{what}:`" if what != "check" else "an empty `check:`"
@@ -228,7 +293,7 @@ def _feedback(av, bv) -> str:
     return "Does not follow from the line before: they differ at the points we tried."
 
 
-def check_steps(text: str, *, symbols=(), let=(), asked: str, answer: str, formulas=(),
+def check_steps(text: str, *, symbols=(), let=(), asked: str, answer: str, formulas=(), random=(),
                 timeout: float = LINE_TIMEOUT) -> StepVerdict:
     """Mark every line of a derivation (see the module docstring). Bank errors raise ContextError."""
     symbols, let = tuple(symbols or ()), tuple(let or ())
@@ -239,6 +304,7 @@ def check_steps(text: str, *, symbols=(), let=(), asked: str, answer: str, formu
     for f in formulas:
         f_idx.append(len(sides))
         sides[len(sides)] = read_side(f, symbols, let)
+    rand = read_random(random, symbols, let)
     points = _points(symbols, let)
     lines = split_lines(text)[:MAX_LINES]
     marks: list[StepMark] = []
@@ -271,7 +337,7 @@ def check_steps(text: str, *, symbols=(), let=(), asked: str, answer: str, formu
             links.append((idx[-1], 1))
         need = {i for link in links for i in link}
         task = (tuple(links), {i: sides[i] for i in need}, tuple((tuple(idx), sides[k]) for k in f_idx),
-                decls, lets, points)
+                decls, lets, points, rand)
         status, res = sandbox.call("quizlib.answers.step_calculus:check_line", task, timeout)
         latex = " = ".join(_side_latex(sides[i]) for i in idx)
         if continues:

@@ -23,7 +23,7 @@ from quizlib.bank.parser import (RawBank, RawField, RawPart, RawQuestion, RawSec
 from quizlib.model import KINDS, Bank, Part, Question
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
-PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance", "steps", "asked"}
+PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance", "steps", "asked", "random"}
 QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
 INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
@@ -341,6 +341,9 @@ def _build_part(src: PartSource, q_solution: str, c: Collector) -> Built | None:
     solution = strip_block(secs["solution"].body) if "solution" in secs else ""
     steps = "steps" in fields and read_bool(fields["steps"].value, fields["steps"].line, c, "steps")
     asked = fields["asked"].value.strip() if "asked" in fields else ""
+    random = tuple(x.strip() for x in fields["random"].value.split(";") if x.strip()) if "random" in fields else ()
+    if random and not steps:
+        c.error(fields["random"].line, f"`random:` is for a step-checked derivation (`steps: yes`); {src.where} is not")
     if kind != "derivation" and (steps or asked):
         c.error(fields["steps" if "steps" in fields else "asked"].line,
                 f"`steps:`/`asked:` are for a derivation; {src.where} is {kind}")
@@ -349,11 +352,11 @@ def _build_part(src: PartSource, q_solution: str, c: Collector) -> Built | None:
                                      "which only a step-checked derivation (`steps: yes`) can tick")
     answer = _answer(src, kind, points, choices, rubric, solution or q_solution, c)
     if steps and kind == "derivation":
-        _check_steps_part(fields, symbols, let, rubric, secs, src.line, c, src.where)
+        _check_steps_part(fields, symbols, let, random, rubric, secs, src.line, c, src.where)
     part = Part(id=src.id, kind=kind, points=points, answer=answer, prompt=src.prompt, title=src.title,
                 symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, choices=choices,
                 wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=src.line,
-                steps=steps, asked=asked)
+                steps=steps, asked=asked, random=random)
     return part, (fields["answer"].line if "answer" in fields else src.line, [wl for wl, _ in wrong])
 
 
@@ -385,12 +388,15 @@ def _answer(src: PartSource, kind: str, points: float, choices, rubric, solution
     return answer
 
 
-def _check_steps_part(fields, symbols, let, rubric, secs, line, c: Collector, where: str) -> None:
-    """A step-checked derivation: `asked`, `answer` and every rubric formula read in its symbols."""
+def _check_steps_part(fields, symbols, let, random, rubric, secs, line, c: Collector, where: str) -> None:
+    """A step-checked derivation: `random`, `asked`, `answer` and every rubric formula read in its symbols."""
     for key in ("asked", "answer"):
         if key not in fields or not fields[key].value.strip():
             c.error(line, f"{where} is checked step by step (`steps: yes`) but has no `{key}:`")
             return
+    if random and (msg := validate_steps("0", "0", (), symbols, let, random)):
+        c.error(fields["random"].line, f"{where}: {msg}")
+        return
     for key in ("asked", "answer"):
         msg = validate_steps(fields[key].value.strip(), "0", (), symbols, let)
         if msg:
