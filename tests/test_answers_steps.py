@@ -184,7 +184,7 @@ def test_expectation_of_bernoulli_and_uniform_and_variance_against_sympy_by_hand
 def test_sums_and_integrals_against_sympy_by_hand():
     syms = ("b in (0, 1)", "t > 0", "a > 0")
     pt = {"b": 0.9, "t": 5, "a": 2.0}
-    b, i = sp.Rational(9, 10), sp.Symbol("i")
+    b = sp.Rational(9, 10)
     by_hand = float(sum((1 - b) * b ** (5 - k) for k in range(1, 6)))
     for text in ("sum((1-b) b^(t-i), i, 1, t)", r"\sum_{i=1}^{t} (1-b) b^{t-i}"):
         assert value(text, syms, pt) == pytest.approx(by_hand)

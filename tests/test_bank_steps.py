@@ -85,3 +85,18 @@ def test_random_quantities_are_read_and_bad_ones_reported_at_their_line(tmp_path
         assert any(":10: error:" in m and why in m for m in msgs), msgs
     plain = GOOD.replace("steps: yes\n", "random: g ~ Bernoulli(1/2)\n").replace("asked: dL/dz\n", "")
     assert any("`random:` is for a step-checked derivation" in str(p) for p in load(tmp_path, plain).problems)
+
+
+def test_an_exam_marks_the_lines_pre_ticks_the_app_items_and_refuses_an_absent_formula(tmp_path):
+    from quizlib import exam
+
+    q = load(tmp_path, GOOD).questions[0]
+    key = exam.answer_key(q.id, q.parts[0].id)
+    item = exam.grade_question(q.id, 0, q, {key: "∂L/∂z = g - o"}, grading.grade_part)
+    row = item["parts"][0]
+    assert row["verdict"] == "self-grade" and row["steps"] == [[1, "wrong"]] and row["ends_right"] is False
+    assert row["ticked"] == [] and row["allowed"] == [False, True, False]
+    assert exam.apply_self_grade(row, [0, 1, 2])["score"] == 1 and row["ticked"] == [1]
+    good = exam.grade_question(q.id, 0, q, {key: "∂L/∂z = (−g/o + (1−g)/(1−o)) · o(1−o)\n= o − g"},
+                               grading.grade_part)["parts"][0]
+    assert good["ticked"] == [0, 2] and exam.apply_self_grade(good, [0, 1, 2])["score"] == 4
