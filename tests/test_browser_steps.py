@@ -1,5 +1,6 @@
 """Real browser: a four-line derivation typed into a step-checked part, ✓ on every line and the
-app's rubric ticks; line 3 broken, and the mark moves there."""
+app's rubric ticks; line 3 broken, and the mark moves there; a line SymPy cannot decide within the
+per-line limit (an integral it cannot do) is shown as not checked, not as wrong."""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +9,7 @@ from test_browser_practice import count_at_least, css_key, open_question
 from quizlib.bank import load_banks
 
 QID = "st-sigmoid-ce"
+SLOW = "= o − g + 0·integrate(exp(z^2) log(1+z^4), z, 0, g)"
 STEPS = "∂L/∂z = ∂L/∂o · ∂o/∂z\n= (−g/o + (1−g)/(1−o)) · o(1−o)\n= −g(1−o) + (1−g)o\n= o − g"
 
 
@@ -29,3 +31,8 @@ def test_four_lines_all_ticked_then_line_3_flagged(page):
     page.get_by_text("First wrong step: line 3").first.wait_for()
     assert page.get_by_text("✗ · line 3").count() == 1
     count_at_least(page, "✓ · line", 2)
+    box.fill(STEPS + "\n" + SLOW)
+    box.press("Control+Enter")
+    page.get_by_text("Line 5 not checked").first.wait_for()
+    count_at_least(page, "✓ · line", 4)
+    assert page.get_by_text("✗ · line").count() == 0

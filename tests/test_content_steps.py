@@ -40,3 +40,13 @@ def test_correct_routes_and_wrong_steps(qid):
         v = grading.check_derivation(part, with_wrong_line(text, line, wrong))
         assert v.first_wrong == line, (wrong, v.marks)
         assert all(m.mark == "ok" for m in v.marks if m.line < line), v.marks
+
+
+@pytest.mark.parametrize("qid", sorted(CASES))
+def test_an_unreadable_line_is_marked_with_its_reason_and_the_rest_still_checked(qid):
+    part = PARTS[qid]
+    lines = CASES[qid][0][0].splitlines()
+    text = "\n".join(lines[:1] + ["= (" + lines[0].split("=")[-1].strip()] + lines[1:])
+    v = grading.check_derivation(part, text)
+    assert [m.mark for m in v.marks] == ["ok", "unreadable"] + ["ok"] * (len(lines) - 1), v.marks
+    assert v.marks[1].message and v.marks[1].text.startswith("= (") and v.ends_right
