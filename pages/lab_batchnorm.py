@@ -18,7 +18,7 @@ s = bn.StatsSettings(B=B, momentum=mom, steps=steps, seed=seed)
 with ui.lab_errors():
     stats = bn.running_stats(s)
     tve = bn.train_vs_eval(s)
-st.latex(rf"\begin{{gathered}}\mu=\tfrac1B\textstyle\sum_i z_i,\quad \sigma^2=\tfrac1B\sum_i(z_i-\mu)^2,\quad"
+ui.formula(rf"\begin{{gathered}}\mu=\tfrac1B\textstyle\sum_i z_i,\quad \sigma^2=\tfrac1B\sum_i(z_i-\mu)^2,\quad"
          rf"\hat z=\frac{{z-\mu}}{{\sqrt{{\sigma^2+\varepsilon}}}},\quad y=\gamma\hat z+\beta\\"
          rf"\text{{running}}\leftarrow(1-m)\,\text{{running}}+m\,\text{{batch}}=(1-{mom:g})\,\text{{running}}"
          rf"+{mom:g}\,\text{{batch}}\\ \text{{the running variance takes }}\sigma^2\cdot\tfrac{{B}}{{B-1}}"

@@ -21,7 +21,7 @@ s = ce_mse.NeuronSettings(lr=lr, steps=steps, starts=starts)
 with ui.lab_errors():
     df = ce_mse.neuron_runs(s)
 q = ce_mse.neuron_quantities(w, b)
-st.latex(r"\begin{gathered}"
+ui.formula(r"\begin{gathered}"
          rf"z=wx+b={w:g}+{b:g}={q['z']:g},\quad a=\sigma(z)={q['a']:.4f},\quad \sigma'(z)=a(1-a)={q['sigma_prime']:.4f}\\"
          rf"\text{{MSE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,\sigma'(z)\,x={q['dCdw_mse']:.4f}\qquad"
          rf"\text{{CE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,x={q['dCdw_ce']:.4f}"

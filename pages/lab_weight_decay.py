@@ -15,7 +15,7 @@ seed = c[2].number_input("seed", 0, 10_000, s0.seed, key="w_seed")
 s = wd.DecaySettings(lr=lr, lam=lam, seed=seed)
 with ui.lab_errors():
     s.validate()
-st.latex(rf"\begin{{aligned}}W&\leftarrow W-\eta(\nabla L_0+\lambda W)=(1-\eta\lambda)\,W-\eta\nabla L_0\\"
+ui.formula(rf"\begin{{aligned}}W&\leftarrow W-\eta(\nabla L_0+\lambda W)=(1-\eta\lambda)\,W-\eta\nabla L_0\\"
          rf"&=(1-{lr:g}\cdot{lam:g})\,W-{lr:g}\,\nabla L_0={1 - lr * lam:.6g}\,W-{lr:g}\,\nabla L_0\end{{aligned}}")
 
 st.subheader("Four arms on the same net and data: ‖W‖, loss, accuracy")
@@ -34,7 +34,7 @@ with c[1]:
     lam_n = cc[2].number_input("λ (per-example, C₀ + λ/2n·Σw²)", 0.0, 1e6, 5.0, key="w_lamn")
     e = ui.attempt(wd.epoch_shrink, lr, lam_n, int(n), int(m))
     if e:
-        st.latex(rf"\begin{{gathered}}\left(1-\tfrac{{\eta\lambda}}{{n}}\right)^{{n/m}}={e['exact']:.6g}\\"
+        ui.formula(rf"\begin{{gathered}}\left(1-\tfrac{{\eta\lambda}}{{n}}\right)^{{n/m}}={e['exact']:.6g}\\"
                  rf"\approx e^{{-\eta\lambda/m}}={e['approx']:.6g}\end{{gathered}}")
         st.caption(f"per step {e['per_step']:.8g}, {e['steps_per_epoch']:g} steps per epoch, "
                    f"relative error {e['rel_error']:.2g}")

@@ -27,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from quizlib.errors import ConfigError
+from quizlib.ui.rich_text import formula  # noqa: F401 (re-export: the pages' display maths)
 from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_chart, facet_histogram,  # noqa: F401 (re-export)
                                    histogram_chart, line_chart, metrics_by, runs_lines, wide_lines)
 

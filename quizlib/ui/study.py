@@ -67,7 +67,7 @@ def _preview(part: Part, text: str) -> None:
     r = preview(text, part.kind, list(part.symbols), let=part.let, functions=part.functions)
     if r.valid and r.latex:
         st.caption("Read as:")
-        st.latex(r.latex)
+        rich_text.formula(r.latex)
     elif r.message:
         st.caption(f"⚠️ {r.message}")
 
