@@ -1,6 +1,6 @@
 """`python -m quizlib …`: the bank command line (see quizlib.cli)."""
 import sys
 
-from .cli import main
+from quizlib.cli import main
 
 sys.exit(main())

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .bank import bank_files, check_banks, load_banks, read_catalogues
-from .coverage import coverage, format_coverage
+from quizlib.bank import bank_files, check_banks, load_banks, read_catalogues
+from quizlib.bank.coverage import coverage, format_coverage
 
 
 def _check(args) -> int:

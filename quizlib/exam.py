@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from quizlib import progress
-from quizlib.coverage import OFFICIAL_SOURCE_PREFIX, official_items, official_lecture
+from quizlib import grading, progress
+from quizlib.bank import variants
+from quizlib.bank.coverage import OFFICIAL_SOURCE_PREFIX, official_items, official_lecture
 from quizlib.errors import ConfigError
 from quizlib.model import N_LECTURES, Attempt, Bank, CheckResult, Part, Question
 from quizlib.store import ExamRecord, Store
@@ -52,14 +53,6 @@ class ExamSettings:
             raise ConfigError("the time allowed must be between a minute and a day")
         if self.per_bank < 1:
             raise ConfigError("per_bank must be at least 1")
-
-
-def _variants():
-    try:
-        from quizlib import variants
-        return variants
-    except ImportError:  # the bank helper's module not there yet: questions keep variant 0
-        return None
 
 
 def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator) -> list[tuple[Question, int]]:
@@ -176,12 +169,11 @@ def _draw_like_real(pool: dict[str, list[Question]], n: int, rng: np.random.Gene
 
 
 def _with_variants(picked: list[Question], rng: np.random.Generator) -> list[tuple[Question, int]]:
-    mod = _variants()
     out = []
     for q in picked:
-        if mod is not None and q.n_variants > 1:
-            k = int(mod.pick_variant(q, rng))
-            out.append((mod.variant_of(q, k), k))
+        if q.n_variants > 1:
+            k = int(variants.pick_variant(q, rng))
+            out.append((variants.variant_of(q, k), k))
         else:
             out.append((q, 0))
     return out
@@ -229,11 +221,10 @@ def is_over(exam: ExamRecord, now: datetime) -> bool:
 def questions(exam: ExamRecord, banks: Sequence[Bank]) -> list[Question | None]:
     """The exam's questions rendered for their variants (None for one no longer in the banks)."""
     by_id = {q.id: q for b in banks for q in b.questions}
-    mod = _variants()
     out = []
     for qid, k in exam.questions:
         q = by_id.get(qid)
-        out.append(q if q is None or k == 0 or mod is None else mod.variant_of(q, k))
+        out.append(q if q is None or k == 0 else variants.variant_of(q, k))
     return out
 
 
@@ -245,20 +236,6 @@ def save_answers(store: Store, exam: ExamRecord, answers: dict[str, str]) -> Non
     store.save_exam_answers(exam.id, dict(answers))
 
 
-def default_grader() -> Grader:
-    try:
-        from quizlib.grading import grade_part
-        return grade_part
-    except ImportError:  # grading.py not there yet: call the checker with the part's fields
-        from quizlib.answers import check
-
-        def grade_part(part: Part, given: str) -> CheckResult:
-            return check(part.answer, given, kind=part.kind, symbols=list(part.symbols), rtol=part.rtol,
-                         atol=part.atol, wrong_answers=part.wrong_answers, let=part.let,
-                         functions=part.functions)
-        return grade_part
-
-
 def submit(store: Store, exam: ExamRecord, banks: Sequence[Bank], answers: dict[str, str] | None,
            now: datetime, grade: Grader | None = None) -> ExamRecord:
     """Grade and store the exam (once); records every graded part as an exam attempt."""
@@ -266,7 +243,7 @@ def submit(store: Store, exam: ExamRecord, banks: Sequence[Bank], answers: dict[
         return exam
     late = now > exam.deadline + GRACE
     given = dict(exam.answers) if late or answers is None else dict(answers)
-    grade = grade or default_grader()
+    grade = grade or grading.grade_part
     items, attempts = [], []
     for (qid, k), q in zip(exam.questions, questions(exam, banks)):
         item = grade_question(qid, k, q, given, grade)

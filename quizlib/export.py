@@ -23,7 +23,7 @@ from pathlib import Path
 
 import genanki
 
-from quizlib import math_spans
+from quizlib import markdown_maths
 from quizlib.errors import StoreError
 from quizlib.model import Bank, Part, Question
 from quizlib.store import BACKUP_COLUMNS, Store, iso
@@ -46,7 +46,7 @@ MODEL = genanki.Model(
 # -- Anki ---------------------------------------------------------------------------
 def anki_math(text: str) -> str:
     """`$$x$$` → `\\[x\\]` and `$x$` → `\\(x\\)`; an escaped `\\$` stays a dollar sign."""
-    return math_spans.to_delimiters(text)
+    return markdown_maths.to_delimiters(text)
 
 
 def to_html(markdown: str) -> str:

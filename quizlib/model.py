@@ -100,6 +100,9 @@ class Question:
     lecture: int | None = None  # the course lecture (1..14) it belongs to: the question's `lecture:` or its bank's
     file: str = ""
     line: int = 0
+    # the unrendered question this one was rendered from (None for a template itself): a rendered
+    # question carries what it takes to render any other variant, so variants need no registry
+    template: Question | None = field(default=None, compare=False, repr=False)
 
     # -- convenience for single-part questions (and the API outside checks rely on)
     @property

@@ -105,7 +105,7 @@ def variant_index(store, profile: str, question: Question, rng: np.random.Genera
         return 0
     k = store.get_variant(profile, question.id)
     if k is None:
-        from quizlib.variants import pick_variant
+        from quizlib.bank.variants import pick_variant
 
         k = int(pick_variant(question, rng))
         store.set_variant(profile, question.id, k)
@@ -128,7 +128,7 @@ def rendered(question: Question, k: int) -> Question:
     """The question with prompt, answers and solution rendered for variant k."""
     if question.n_variants <= 1:
         return question
-    from quizlib.variants import variant_of
+    from quizlib.bank.variants import variant_of
 
     return variant_of(question, k)
 

@@ -20,7 +20,7 @@ from conftest import ROOT
 
 from quizlib.answers import check, evaluate_number
 from quizlib.bank import load_banks
-from quizlib.variants import variant_of
+from quizlib.bank.variants import variant_of
 
 CONTENT = ROOT / "content"
 GRADED = ("number", "expr", "matrix")

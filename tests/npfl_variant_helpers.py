@@ -22,7 +22,7 @@ import sympy
 from quizlib.answers import check, evaluate_number
 from quizlib.bank import load_banks
 from quizlib.model import Part, Question
-from quizlib.variants import template_of, variant_of
+from quizlib.bank.variants import template_of, variant_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

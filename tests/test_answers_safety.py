@@ -30,10 +30,10 @@ class Tripwire(Exception):
 def _warm_worker():
     """Start the SymPy worker once up front: its start-up (importing SymPy, seconds on a slow
     machine) happens once per process and is not part of any check's time limit."""
-    from quizlib import sandbox
+    from quizlib.answers import sandbox
 
     one = ("num", "1")
-    assert sandbox.call("quizlib.mathsympy:symbolic_equal", (one, one, (), (), ()), 60) == ("ok", "equal")
+    assert sandbox.call("quizlib.answers.symbolic:symbolic_equal", (one, one, (), (), ()), 60) == ("ok", "equal")
 
 
 @contextmanager
@@ -91,7 +91,7 @@ def sentinel_payloads(path):
         f"exec(\"open('{p}','w')\")",
         f"eval('open(\"{p}\",\"w\")')",
         f"(lambda: open('{p}','w'))()",
-        f"[c for c in ().__class__.__base__.__subclasses__()]",
+        "[c for c in ().__class__.__base__.__subclasses__()]",
         f"\\input{{{p}}}",
     ]
 

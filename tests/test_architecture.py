@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIZLIB = sorted((ROOT / "quizlib").rglob("*.py"))
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "pages").rglob("*.py"))
 
 
 def imports(path: Path) -> set[str]:
@@ -71,12 +71,126 @@ def test_only_store_touches_sqlite(path):
     assert not bad, f"{rel(path)} imports {bad}; only quizlib/store.py speaks SQL"
 
 
-def test_nn_is_numpy_only():
-    for name in ("nn.py", "nn_layers.py"):
-        path = ROOT / "quizlib" / name
-        if path.exists():
-            allowed = {"numpy", "quizlib", "__future__", "dataclasses", "typing", "math"}
-            assert roots(imports(path)) <= allowed, f"{name} imports {roots(imports(path)) - allowed}"
+NN = sorted((ROOT / "quizlib" / "nn").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", NN, ids=rel)
+def test_nn_is_numpy_only(path):
+    allowed = {"numpy", "quizlib", "__future__", "dataclasses", "typing", "math", "json", "pathlib"}
+    assert roots(imports(path)) <= allowed, f"{rel(path)} imports {roots(imports(path)) - allowed}"
+    project = {n for n in imports(path) if n.startswith("quizlib")}
+    assert all(n.startswith(("quizlib.nn", "quizlib.errors")) or n == "quizlib" for n in project), project
+
+
+def test_the_packages_hold_their_modules():
+    """The layout README describes: one package per big idea, nothing of theirs left flat."""
+    layout = {
+        "answers": {"checker", "context", "feedback", "latex", "lexer", "matrix", "names", "numeric",
+                    "parser", "printing", "sandbox", "symbolic"},
+        "bank": {"coverage", "fields", "loader", "maths", "parser", "validate", "variants"},
+        "nn": {"datasets", "layers", "mlp", "training"},
+    }
+    for package, modules in layout.items():
+        found = {p.stem for p in (ROOT / "quizlib" / package).glob("*.py")} - {"__init__"}
+        assert modules <= found, f"quizlib/{package} lacks {modules - found}"
+    flat = {p.stem for p in (ROOT / "quizlib").glob("*.py")}
+    old = {"answers", "bank", "nn", "nn_layers", "training", "datasets", "variants", "coverage", "sandbox",
+           "latex_input", "matrix_check"} | {p for p in flat if p.startswith(("math", "bank_"))}
+    assert not flat & old, f"left flat in quizlib/: {sorted(flat & old)}"
+
+
+def test_the_public_doors_import_from_their_packages():
+    from quizlib import answers, bank, nn
+    for package, names in ((answers, ("check", "preview", "validate_reference", "evaluate_number")),
+                           (bank, ("load_banks", "check_banks", "find_question", "read_catalogues")),
+                           (nn, ("MLP", "sgd_step", "glorot_bound", "decay_step", "divergence_message",
+                                 "smooth_targets", "dropout_forward", "batchnorm_forward"))):
+        for name in names:
+            assert callable(getattr(package, name)), f"{package.__name__}.{name}"
+            assert name in package.__all__
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _resolve(path: Path, node: ast.ImportFrom) -> str:
+    if node.level == 0:
+        return node.module or ""
+    base = _module_of(path).split(".")
+    if path.name != "__init__.py":
+        base = base[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the project modules it imports, anywhere in the file (imports inside functions count:
+    a cycle hidden in a function is still a cycle). `from P import m` of a submodule m is an edge to P.m."""
+    modules = {_module_of(p): p for p in QUIZLIB}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                mod = _resolve(path, node)
+                targets = [f"{mod}.{a.name}" if f"{mod}.{a.name}" in modules else mod for a in node.names]
+            edges |= {t for t in targets if t in modules and t != name}
+        graph[name] = edges
+    return graph
+
+
+def test_no_import_cycle_in_quizlib():
+    graph = import_graph()
+    assert len(graph) > 30
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(m: str) -> None:
+        state[m] = 1
+        stack.append(m)
+        for t in sorted(graph[m]):
+            if state.get(t) == 1:
+                cycle = stack[stack.index(t):] + [t]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if t not in state:
+                visit(t)
+        stack.pop()
+        state[m] = 2
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m)
+
+
+def test_import_graph_sees_edges():
+    """The cycle test is only as good as its graph: it must see known edges, lazy ones included."""
+    graph = import_graph()
+    assert "quizlib.answers.parser" in graph["quizlib.answers.context"]
+    assert "quizlib.store" in graph["quizlib.export"]
+
+
+@pytest.mark.parametrize("path", QUIZLIB + PAGES + [ROOT / "app.py"], ids=rel)
+def test_no_import_error_fallback_for_project_modules(path):
+    """A module of the project always exists: `try: from quizlib… except ImportError` is dead code."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Try):
+            continue
+        catches = {ast.unparse(h.type) for h in node.handlers if h.type is not None}
+        if not catches & {"ImportError", "ModuleNotFoundError", "(ImportError, ModuleNotFoundError)"}:
+            continue
+        for inner in node.body:
+            for sub in ast.walk(inner):
+                if isinstance(sub, ast.ImportFrom):
+                    mod = _resolve(path, sub)
+                    assert not mod.startswith("quizlib") and sub.level == 0, \
+                        f"{rel(path)}:{sub.lineno} falls back when {mod or '.'} is missing"
+                elif isinstance(sub, ast.Import):
+                    assert not any(a.name.startswith("quizlib") for a in sub.names), f"{rel(path)}:{sub.lineno}"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=rel)

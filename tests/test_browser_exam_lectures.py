@@ -10,7 +10,7 @@ import pytest
 
 from quizlib import practice
 from quizlib.bank import load_banks
-from quizlib.coverage import official_items
+from quizlib.bank.coverage import official_items
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,7 @@ FORMULA_KINDS = ("number", "expr", "matrix")
 def course_questions() -> dict[str, Question]:
     """Every question of the five course banks, by id (unrendered templates)."""
     from quizlib.bank import load_banks
-    from quizlib.variants import template_of  # loaded questions are rendered as variant 0
+    from quizlib.bank.variants import template_of  # loaded questions are rendered as variant 0
 
     banks = [b for b in load_banks(str(ROOT / "content")) if b.id in COURSE_BANKS]
     return {q.id: template_of(q) for b in banks for q in b.questions}
@@ -187,7 +187,7 @@ def _typed(x: float) -> str:
 @pytest.mark.parametrize(("qid", "k"), _checker_cases())
 def test_checker_accepts_the_key_and_rejects_each_wrong_answer_with_its_feedback(qid, k):
     from quizlib import answers
-    from quizlib.variants import variant_of
+    from quizlib.bank.variants import variant_of
 
     q = variant_of(question(qid), k)
     for p in q.parts:
@@ -213,7 +213,7 @@ def test_checker_accepts_the_key_and_rejects_each_wrong_answer_with_its_feedback
 
 @pytest.mark.parametrize("qid", [i for i in ALL if question(i).variables])
 def test_every_variant_renders_without_leftover_placeholders(qid):
-    from quizlib.variants import variant_of
+    from quizlib.bank.variants import variant_of
 
     q0 = question(qid)
     for k in range(q0.n_variants):

@@ -16,7 +16,7 @@ import pytest
 import sympy
 
 from quizlib.bank import load_banks
-from quizlib.variants import variant_of
+from quizlib.bank.variants import variant_of
 
 from conftest import ROOT
 

@@ -15,7 +15,7 @@ import pytest
 from content_material_helpers import CONTENT, MATERIAL_BANKS
 from quizlib.answers import check
 from quizlib.bank import check_banks, load_banks, read_catalogues
-from quizlib.variants import variant_of
+from quizlib.bank.variants import variant_of
 
 SOURCE_OF = {
     "nielsen_cross_entropy": "001_2345d26b2fd395cf.txt",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from quizlib import exam, progress
+from quizlib import exam, grading, progress
 from quizlib.errors import ConfigError
 from quizlib.store import Store
 from study_fixtures import banks, fake_grade
@@ -158,9 +158,9 @@ def test_report_item_with_the_real_checker():
     pytest.importorskip("quizlib.answers")
     question = banks()[0].questions[0]  # expr, answer 2*(o - g), symbols o, g
     key = exam.answer_key(question.id, "")
-    right = exam.grade_question(question.id, 0, question, {key: "2(o-g)"}, exam.default_grader())
-    wrong = exam.grade_question(question.id, 0, question, {key: "2*(g - o)"}, exam.default_grader())
-    unreadable = exam.grade_question(question.id, 0, question, {key: "2*(o-"}, exam.default_grader())
+    right = exam.grade_question(question.id, 0, question, {key: "2(o-g)"}, grading.grade_part)
+    wrong = exam.grade_question(question.id, 0, question, {key: "2*(g - o)"}, grading.grade_part)
+    unreadable = exam.grade_question(question.id, 0, question, {key: "2*(o-"}, grading.grade_part)
     assert right["parts"][0]["verdict"] == "correct" and right["score"] == 2
     assert wrong["parts"][0]["verdict"] == "wrong" and wrong["score"] == 0
     assert unreadable["parts"][0]["verdict"] == "invalid"

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from quizlib import nn
-from quizlib.errors import ConfigError
 
 H = 1e-6
 

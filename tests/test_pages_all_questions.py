@@ -41,7 +41,7 @@ def test_question_renders_and_accepts_its_reference_answer(qid, monkeypatch, tmp
         return
     variant = Store(os.environ["QUIZ_DB"]).get_variant("default", qid) or 0
     if q.n_variants > 1:
-        from quizlib.variants import variant_of
+        from quizlib.bank.variants import variant_of
 
         q = variant_of(q, variant)
     keys = []

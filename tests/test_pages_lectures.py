@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from test_study_lectures import lecture_banks
 
 from quizlib import exam
-from quizlib.coverage import official_items
+from quizlib.bank.coverage import official_items
 from quizlib.store import Store
 from quizlib.ui import study
 

@@ -10,7 +10,7 @@ import pytest
 from study_fixtures import q
 
 from quizlib import exam, practice
-from quizlib.coverage import coverage, format_coverage, official_items, official_lecture
+from quizlib.bank.coverage import coverage, format_coverage, official_items, official_lecture
 from quizlib.errors import ConfigError
 from quizlib.model import Bank
 from quizlib.search import search

@@ -9,7 +9,6 @@ samples); eval mode uses the running ones (the same input always gives the same 
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ import pandas as pd
 from quizlib import nn
 from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
-from quizlib.training import Run, TrainConfig
+from quizlib.nn.training import Run, TrainConfig
 
 
 @dataclass(frozen=True)

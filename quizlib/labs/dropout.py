@@ -10,7 +10,7 @@ DROPPING a unit, m_i ~ Bernoulli(1−p) the keep mask. Three arms see the same m
 The first two agree in expectation (the next layer sees the same scale at training and
 inference); the third feeds the next layer activations 1/(1−p) times larger at inference
 than anything it saw while training. `overfit_runs` trains the same small MLP on a small
-noisy set with and without dropout (train and validation loss), as two quizlib.training Runs.
+noisy set with and without dropout (train and validation loss), as two quizlib.nn.training Runs.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
-from quizlib.training import Run, TrainConfig
+from quizlib.nn.training import Run, TrainConfig
 
 ARMS = ("inverted", "scale at inference", "broken (no scaling)")
 

@@ -11,7 +11,6 @@ fraction of saturated units and the gradient norm of the layer's weights.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from quizlib import datasets, nn
+from quizlib import nn
+from quizlib.nn import datasets
 from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
 
@@ -176,7 +177,8 @@ def accuracy_vs_lambda(s: DecaySettings) -> pd.DataFrame:
         with np.errstate(over="ignore", invalid="ignore"):
             for k in range(s.steps):
                 loss, gw, gb = mlp.loss_and_grads(X, y)
-                first = loss if k == 0 else first
+                if k == 0:
+                    first = loss  # the yardstick of an exploding loss
                 message = nn.divergence_message(loss, k + 1, first)
                 if message:
                     raise ConfigError(f"λ={lam:g}: {message}")

@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from quizlib import exam as exams
+from quizlib.answers import preview
+from quizlib.bank.variants import variant_of
 from quizlib.model import Bank, Part, Question
 from quizlib.store import ExamRecord, Store
 from quizlib.ui import rich_text
@@ -48,21 +50,13 @@ def variant_for(store: Store, profile: str, q: Question) -> tuple[Question, int]
     """The question rendered for the variant this student was shown (0 if none yet)."""
     k = store.get_variant(profile, q.id) or 0
     if k and q.n_variants > 1:
-        try:
-            from quizlib.variants import variant_of
-            return variant_of(q, k), k
-        except ImportError:
-            pass
+        return variant_of(q, k), k
     return q, 0
 
 
 def _preview(part: Part, text: str) -> None:
     """Echo how the checker reads the answer (never grades)."""
     if not text.strip() or part.kind not in ("expr", "number", "matrix"):
-        return
-    try:
-        from quizlib.answers import preview
-    except ImportError:
         return
     r = preview(text, part.kind, list(part.symbols), let=part.let, functions=part.functions)
     if r.valid and r.latex:

@@ -1,9 +1,9 @@
 """LaTeX students type → plain syntax, and the unknown commands we refuse."""
 import pytest
 
-from quizlib.latex_input import LatexError, latex_to_plain
-from quizlib.mathparse import Grammar, parse
-from quizlib.mathsyms import EXPR_FUNCTIONS
+from quizlib.answers.latex import LatexError, latex_to_plain
+from quizlib.answers.parser import Grammar, parse
+from quizlib.answers.names import EXPR_FUNCTIONS
 
 G = Grammar(("x", "y", "z", "p", "lam", "W1", "o", "g"), dict(EXPR_FUNCTIONS))
 

@@ -3,7 +3,7 @@
 Students copy formulas from notes written in LaTeX: `\\frac{1}{1-p}`, `\\sigma(z)(1-\\sigma(z))`,
 `e^{-x}`, `W_1^\\top x`. Rather than trusting a LaTeX parser (SymPy's ANTLR backend needs one exact
 runtime version and reads `e` as a variable), this module rewrites the small subset we accept into
-the plain syntax `quizlib.mathparse` reads: `\\frac{a}{b}` → `((a)/(b))`, `\\sqrt{a}` → `sqrt(a)`,
+the plain syntax `quizlib.answers.parser` reads: `\\frac{a}{b}` → `((a)/(b))`, `\\sqrt{a}` → `sqrt(a)`,
 `\\sqrt[n]{a}` → `((a)^(1/(n)))`, groups `{…}` → `(…)`, `\\cdot`/`\\times` → `*`, `\\odot` → `⊙`,
 Greek commands → their names (`\\lambda` → `lambda`), `^\\top`/`^{T}` → `^T`, subscripts `W_{1}` →
 `W1`. Unknown commands are reported, never passed on. The output is only text: it still goes through

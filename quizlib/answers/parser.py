@@ -1,6 +1,6 @@
 """Read a typed formula through a whitelist into a small AST of tuples; no eval, no sympify.
 
-`quizlib.mathlex` turns the text into whitelisted tokens (unicode and LaTeX normalised, names split
+`quizlib.answers.lexer` turns the text into whitelisted tokens (unicode and LaTeX normalised, names split
 greedily against what the question declares); this module is the recursive-descent parser on top,
 with implicit multiplication (`2x`, `2(o-g)`, and `x(σ(z)-y)` when `x` is not a function),
 `^`/`**` (right-associative), `tanh^2(z)`, `sigma'(z)`/`relu'(a)`, and in matrix answers the
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 
-from quizlib.mathlex import MAX_LEN, Grammar, ParseError, normalize, tokenize
-from quizlib.mathsyms import CONSTANTS
+from quizlib.answers.lexer import MAX_LEN, Grammar, ParseError, normalize, tokenize
+from quizlib.answers.names import CONSTANTS
 
 __all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP"]
 

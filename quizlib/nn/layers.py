@@ -78,17 +78,6 @@ def smooth_binary_targets(y, alpha: float) -> np.ndarray:
     return np.asarray(y, dtype=float) * (1.0 - alpha) + alpha / 2.0
 
 
-# --- affine layer ---
-
-def affine_forward(x, W, b):
-    return x @ W + b, (x, W)  # (N, fan_out)
-
-
-def affine_backward(dout, cache):
-    x, W = cache
-    return dout @ W.T, x.T @ dout, dout.sum(axis=0)  # dx (N, fan_in), dW (fan_in, fan_out), db (fan_out,)
-
-
 # --- activations: the cache is the output a, whose derivative is a function of a ---
 
 def relu_forward(z):

@@ -1,6 +1,6 @@
 """Write an AST back out: plain syntax for messages, LaTeX for the echo of matrix answers.
 
-Scalar answers are echoed through SymPy's printer (`quizlib.mathsympy.latex_of`); matrix answers
+Scalar answers are echoed through SymPy's printer (`quizlib.answers.symbolic.latex_of`); matrix answers
 are not SymPy objects, so they are printed here: products as juxtaposition, `⊙`, transposes as
 `^\\top`, `W1` as `W_{1}`, Greek names as Greek letters. Brackets appear only where precedence
 needs them.

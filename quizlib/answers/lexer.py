@@ -1,8 +1,8 @@
 """Characters to tokens: unicode and LaTeX normalisation, the token whitelist, name splitting.
 
-First stage of reading an answer (the parser in `quizlib.mathparse` is the second). Unicode signs
+First stage of reading an answer (the parser in `quizlib.answers.parser` is the second). Unicode signs
 and Greek letters become ASCII (`−`→`-`, `·`→`*`, `²`→`^2`, `λ`→`lambda`), LaTeX becomes plain
-syntax (`quizlib.latex_input`), and the text is cut into numbers, names and operators — nothing
+syntax (`quizlib.answers.latex`), and the text is cut into numbers, names and operators — nothing
 else passes: quotes, underscores (other than a subscript `W_1`), attribute dots, `!`, `;` and any
 other character are refused with a message. A run of letters and digits is split greedily, longest
 first, into names the question knows (`lrgrad` → `lr grad`, `ηλ` → `eta lam`); unknown names are
@@ -14,8 +14,8 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
-from quizlib.latex_input import LatexError, latex_to_plain, looks_like_latex
-from quizlib.mathsyms import CONSTANTS, GREEK_CHARS, resolve_alias
+from quizlib.answers.latex import LatexError, latex_to_plain, looks_like_latex
+from quizlib.answers.names import CONSTANTS, GREEK_CHARS, resolve_alias
 
 __all__ = ["ParseError", "Grammar", "normalize", "tokenize", "MAX_LEN", "MAX_DIGITS"]
 

@@ -7,10 +7,10 @@ import textwrap
 import numpy as np
 import pytest
 
-from quizlib import variants
+from quizlib.bank import variants
 from quizlib.bank import load_banks
 from quizlib.model import Part, Question, Variable
-from quizlib.variants import (format_value, pick_variant, render_text, substitute, values_for,
+from quizlib.bank.variants import (format_value, pick_variant, render_text, substitute, template_of, values_for,
                               variant_of)
 
 BANK = textwrap.dedent("""\
@@ -109,10 +109,13 @@ def test_negative_values_and_parts(bank):
     assert v1.parts[0].answer == "y*0.5 + 0.5^2" and v1.parts[1].choices[0].text == "1"
 
 
-def test_template_found_again_when_the_registry_is_empty(bank, monkeypatch):
+def test_variants_are_pure_a_question_carries_its_template(bank, tmp_path):
     q = bank.questions[0]
-    monkeypatch.setattr(variants, "_TEMPLATES", {})
+    for f in tmp_path.rglob("*.md"):
+        f.unlink()  # nothing is re-read: the rendered question carries its template
     assert variant_of(q, 1).answer == "sqrt(6/(100 + 64))"
+    assert variant_of(variant_of(q, 1), 0) == q and template_of(q).template is None
+    assert not hasattr(variants, "_TEMPLATES") and not hasattr(variants, "register_template")
 
 
 @pytest.mark.parametrize("x, text", [

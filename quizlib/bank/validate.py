@@ -1,9 +1,9 @@
 """Raw bank blocks → validated `Bank`, with every problem collected as `file:line`.
 
-`build_bank` turns the output of `bank_parse` into model objects: front matter,
+`build_bank` turns the output of `bank.parser` into model objects: front matter,
 questions, their parts, choices, rubrics and variables. It checks the structure
 (kinds, points, required sections, unknown keys and sections), then hands the maths
-to `bank_maths`. A question with an error is left out of the
+to `bank.maths`. A question with an error is left out of the
 bank; its problems stay in `Bank.problems`. Nothing here raises for bad content.
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import variants
-from .math_spans import stray_dollars
-from .bank_fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
+from quizlib.bank import variants
+from quizlib.markdown_maths import stray_dollars
+from quizlib.bank.fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
                           read_rubric, read_tolerance, read_variables, read_wrong_answers, split_top)
-from .bank_maths import check_maths, check_placeholders
-from .bank_parse import RawBank, RawQuestion, RawSection, list_items, split_heading, strip_block
-from .model import KINDS, Bank, Part, Question, WrongAnswer
+from quizlib.bank.maths import check_maths, check_placeholders
+from quizlib.bank.parser import RawBank, RawQuestion, RawSection, list_items, split_heading, strip_block
+from quizlib.model import KINDS, Bank, Part, Question, WrongAnswer
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
 PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}

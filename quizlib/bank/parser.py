@@ -4,7 +4,7 @@ A small line-based state machine reads one bank file: the front matter between
 `---` lines, then `## id: title` questions, each with its `key: value` lines, its
 `### Section`s and its `### Part id: title` parts (own keys, prompt text, `####`
 sections). Fenced code blocks are opaque: a `## ` inside ``` never starts a question.
-Everything keeps the 1-based line it came from, so `bank_validate` can report
+Everything keeps the 1-based line it came from, so `bank.validate` can report
 `file:line` for every problem. Lists (`- item`, continuation lines appended) are
 split here too, because every list-shaped section shares that grammar.
 """

@@ -15,7 +15,7 @@ import numpy as np
 
 from quizlib.errors import ConfigError
 
-DIGITS_PATH = Path(__file__).resolve().parent.parent / "content" / "data" / "digits.npz"
+DIGITS_PATH = Path(__file__).resolve().parents[2] / "content" / "data" / "digits.npz"
 NAMES = ("moons", "circles", "spirals", "xor", "digits")
 N_CLASSES = {"moons": 2, "circles": 2, "spirals": 3, "xor": 2, "digits": 10}
 

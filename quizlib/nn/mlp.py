@@ -36,12 +36,10 @@ import math
 import numpy as np
 
 from quizlib.errors import ConfigError
-from quizlib.nn_layers import (ACTIVATIONS, affine_backward, affine_forward, batchnorm,  # noqa: F401
-                               batchnorm_backward, batchnorm_forward, check_alpha, check_momentum,
-                               check_p, dropout, dropout_backward, dropout_forward, glorot_bound,
-                               glorot_uniform, linear_mse, relu_backward, relu_forward, sigmoid_backward,
-                               sigmoid_ce, sigmoid_forward, sigmoid_mse, smooth_binary_targets,
-                               smooth_targets, softmax_ce, tanh_backward, tanh_forward)
+from quizlib.nn.layers import (ACTIVATIONS, batchnorm_backward, batchnorm_forward, check_alpha,
+                               check_momentum, check_p, dropout_backward, dropout_forward,
+                               glorot_uniform, linear_mse, sigmoid_ce, sigmoid_mse, smooth_binary_targets,
+                               softmax_ce)
 
 OUTPUTS = ("softmax", "sigmoid", "linear")
 INITS = ("glorot", "normal", "scaled_normal", "he")

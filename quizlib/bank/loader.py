@@ -1,6 +1,6 @@
 """Load the question banks of `content/`: every top-level `*.md` not starting with `_`.
 
-`load_banks` parses (`bank_parse`) and validates (`bank_validate`) each file, then
+`load_banks` parses (`bank.parser`) and validates (`bank.validate`) each file, then
 checks what needs all banks at once — ids unique across banks (both places are
 reported; the later question is dropped). A broken bank comes back with its
 `problems` and only its valid questions; nothing raises for bad content unless
@@ -15,11 +15,10 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from . import variants
-from .bank_parse import parse_bank_text
-from .bank_validate import BuiltBank, build_bank
-from .errors import BankError
-from .model import Bank, Problem, Question
+from quizlib.bank.parser import parse_bank_text
+from quizlib.bank.validate import BuiltBank, build_bank
+from quizlib.errors import BankError
+from quizlib.model import Bank, Problem, Question
 
 CATALOGUE_DIR = "sources"
 ITEM_RE = re.compile(r"^[-*]\s+([A-Za-z0-9][A-Za-z0-9_.-]*):\s")
@@ -63,25 +62,14 @@ def _display(f: Path) -> str:
         return str(f)
 
 
-def _answers_available() -> bool:
-    try:
-        from . import answers  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _build(f: Path, catalogue) -> BuiltBank:
     text = f.read_text(encoding="utf-8")
     key = (str(f.resolve()), hashlib.sha256(text.encode()).hexdigest()
            + hashlib.sha256(repr(sorted((k, sorted(v)) for k, v in (catalogue or {}).items()))
-                            .encode()).hexdigest(), _answers_available())
+                            .encode()).hexdigest())
     if key not in _cache:
         _cache[key] = build_bank(f, parse_bank_text(text), _display(f), catalogue)
-    built = _cache[key]
-    for t in built.templates:
-        variants.register_template(t)
-    return built
+    return _cache[key]
 
 
 def load_bank_file(file: str | Path) -> Bank:

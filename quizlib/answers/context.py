@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from quizlib.mathparse import Grammar, ParseError, parse
-from quizlib.matrix_check import ShapeError, infer_shape
-from quizlib.mathsyms import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, Decl, SymbolError, parse_decls
+from quizlib.answers.parser import Grammar, ParseError, parse
+from quizlib.answers.matrix import ShapeError, infer_shape
+from quizlib.answers.names import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, Decl, SymbolError, parse_decls
 
 __all__ = ["Context", "ContextError", "context_for"]
 

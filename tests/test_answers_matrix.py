@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from quizlib.answers import check, preview
-from quizlib.matrix_check import ShapeError, infer_shape
-from quizlib.mathparse import Grammar, parse
-from quizlib.mathsyms import MATRIX_FUNCTIONS
+from quizlib.answers.matrix import ShapeError, infer_shape
+from quizlib.answers.parser import Grammar, parse
+from quizlib.answers.names import MATRIX_FUNCTIONS
 from quizlib.model import WrongAnswer
 
 SYMS = ["x: D×1", "W1: D×H", "b1: H×1", "W2: H×K", "b2: K×1", "g: K×1"]
@@ -39,7 +39,7 @@ def test_reference_gradients_match_finite_differences():
         z = P["W2"].T @ h + P["b2"]
         return float(-(g * (z - np.log(np.exp(z).sum()))).sum())
 
-    from quizlib.matrix_check import evaluate
+    from quizlib.answers.matrix import evaluate
     env = dict(P, x=x, g=g)
     g_ = Grammar(("x", "W1", "b1", "W2", "b2", "g", "h", "o"), dict(MATRIX_FUNCTIONS), matrix=True)
     env["h"] = evaluate(parse("relu(W1^T x + b1)", g_), env)

@@ -1,8 +1,8 @@
 """The whitelist parser: what students type becomes the AST we expect, and nothing else gets in."""
 import pytest
 
-from quizlib.mathparse import MAX_LEN, Grammar, ParseError, parse
-from quizlib.mathsyms import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, parse_decls, resolve_alias
+from quizlib.answers.parser import MAX_LEN, Grammar, ParseError, parse
+from quizlib.answers.names import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, parse_decls, resolve_alias
 
 G = Grammar(("o", "g", "x", "y", "z", "lam", "eta", "lr", "grad", "W1", "a1", "a2", "n"),
             dict(EXPR_FUNCTIONS))

@@ -1,4 +1,4 @@
-"""quizlib.datasets: shapes, labels, seeds, noise, the split, and the committed digits file."""
+"""quizlib.nn.datasets: shapes, labels, seeds, noise, the split, and the committed digits file."""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from quizlib import datasets
+from quizlib.nn import datasets
 from quizlib.errors import ConfigError
 
 TOYS = [datasets.moons, datasets.circles, datasets.spirals, datasets.xor]

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import math
 
-from . import variants
-from .bank_fields import Collector
-from .bank_parse import RawQuestion
-from .model import Part, Question, WrongAnswer
+from quizlib import answers
+from quizlib.bank import variants
+from quizlib.bank.fields import Collector
+from quizlib.bank.parser import RawQuestion
+from quizlib.model import Part, Question, WrongAnswer
 
 MAX_CHECKED_VARIANTS = 200  # wrong answers are compared with the reference in this many variants
 CONSTANT_NAMES = {"sqrt", "log", "ln", "exp", "tanh", "sigma", "abs", "pi", "e", "E"}
-
-
-def _answers():
-    """quizlib.answers if it is importable (its checks are skipped until then)."""
-    try:
-        from . import answers
-    except ImportError:
-        return None
-    return answers
 
 
 def check_placeholders(rq: RawQuestion, q: Question, c: Collector) -> None:
@@ -57,9 +49,6 @@ def check_placeholders(rq: RawQuestion, q: Question, c: Collector) -> None:
 
 
 def check_maths(q: Question, lines: list[tuple[int, list[int]]], c: Collector) -> None:
-    answers = _answers()
-    if answers is None:
-        return
     renders = [variants.render(q, k) for k in range(min(q.n_variants, MAX_CHECKED_VARIANTS))]
     for tp, p, (answer_line, wrong_lines) in zip(q.parts, renders[0].parts, lines):
         if p.kind not in ("number", "expr", "matrix") or not p.answer:

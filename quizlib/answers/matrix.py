@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from quizlib.mathfeedback import diagnose
-from quizlib.mathprint import plain, to_latex
+from quizlib.answers.feedback import diagnose
+from quizlib.answers.printing import plain, to_latex
 
 __all__ = ["ShapeError", "infer_shape", "evaluate", "instantiate", "shape_str", "to_latex", "plain",
            "grade_matrix"]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quizlib import datasets, nn
+from quizlib import nn
+from quizlib.nn import datasets
 from quizlib.errors import ConfigError
 
 # settings a running experiment may change; any other change needs a new Run
@@ -167,11 +168,6 @@ class Run:
 
     def _record(self):
         self.history.append(self.measure())
-
-    def history_frame(self):
-        """The history as a pandas DataFrame (one row per record)."""
-        import pandas as pd
-        return pd.DataFrame(self.history)
 
     def update_config(self, config: TrainConfig) -> None:
         """Switch to `config` mid-run; only LIVE_FIELDS may differ. Marks the step in `markers`."""

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .model import Bank, Question
+from quizlib.model import Bank, Question
 
 OFFICIAL_ITEM_RE = re.compile(r"^npfl-l(\d\d)-q(\d+)$")
 """Items of the course's official exam list: `npfl-lNN-qM`, lecture NN, M-th question of it."""

@@ -12,40 +12,21 @@ templates are kept in a module-level registry keyed by bank file and question id
 """
 from __future__ import annotations
 
-import ast
 import functools
 import math
-import operator
 import re
 from dataclasses import replace
-from pathlib import Path
 
-from .model import Choice, Part, Question, RubricItem, WrongAnswer
+from quizlib.answers import evaluate_number
+from quizlib.model import Choice, Part, Question, RubricItem, WrongAnswer
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-# (bank file, question id) → unrendered question, filled by the loader; keyed by file too, so
-# two content folders (a test's tmp_path and content/) cannot mix their templates
-_TEMPLATES: dict[tuple[str, str], Question] = {}
-
-
-def register_template(template: Question) -> None:
-    _TEMPLATES[(template.file, template.id)] = template
-
 
 def template_of(question: Question) -> Question:
-    """The unrendered question behind `question` (itself if it has no variables)."""
-    key = (question.file, question.id)
-    if key in _TEMPLATES:
-        return _TEMPLATES[key]
-    if question.variables and question.file and Path(question.file).is_file():
-        from .bank import load_bank_file  # late: bank imports this module
-
-        load_bank_file(question.file)  # registers its templates as a side effect
-        if key in _TEMPLATES:
-            return _TEMPLATES[key]
-    return question
+    """The unrendered question behind `question` (itself if it is one)."""
+    return question.template or question
 
 
 # -- values ------------------------------------------------------------------
@@ -72,49 +53,7 @@ def evaluate(expr: str, values: dict[str, float]) -> float:
 
 @functools.lru_cache(maxsize=65536)
 def _evaluate_cached(expr: str, items: tuple[tuple[str, float], ...]) -> float:
-    values = dict(items)
-    try:
-        from .answers import evaluate_number
-    except ImportError:  # the answers module is not there yet: a tiny arithmetic fallback
-        return _fallback_eval(expr, values)
-    return evaluate_number(expr, values)
-
-
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-           ast.Div: operator.truediv, ast.Pow: operator.pow, ast.BitXor: operator.pow}
-_FUNCS = {"sqrt": math.sqrt, "log": math.log, "ln": math.log, "exp": math.exp,
-          "tanh": math.tanh, "abs": abs, "floor": math.floor, "ceil": math.ceil, "sigma": lambda z: 1 / (1 + math.exp(-z))}
-_CONSTS = {"pi": math.pi, "e": math.e}
-
-
-def _fallback_eval(expr: str, values: dict[str, float]) -> float:
-    def ev(node):
-        if isinstance(node, ast.Expression):
-            return ev(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            if node.id in values:
-                return float(values[node.id])
-            if node.id in _CONSTS:
-                return _CONSTS[node.id]
-            raise ValueError(f"unknown name {node.id!r}")
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            return -ev(node.operand) if isinstance(node.op, ast.USub) else ev(node.operand)
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in _FUNCS and len(node.args) == 1 and not node.keywords):
-            return _FUNCS[node.func.id](ev(node.args[0]))
-        raise ValueError(f"cannot evaluate {expr!r}")
-
-    try:
-        x = ev(ast.parse(expr.replace("^", "**"), mode="eval"))
-    except (SyntaxError, ZeroDivisionError, OverflowError, TypeError) as exc:
-        raise ValueError(f"cannot evaluate {expr!r}: {exc}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{expr!r} is not finite")
-    return x
+    return evaluate_number(expr, dict(items))
 
 
 # -- formatting --------------------------------------------------------------
@@ -196,6 +135,7 @@ def render(template: Question, k: int) -> Question:
         solution=render_text(template.solution, values),
         variant=k,
         values=tuple(values.items()),
+        template=template,
     )
 
 

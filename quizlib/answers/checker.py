@@ -1,6 +1,6 @@
 """The only door from a student's text to a verdict: safe reading, equivalence, feedback, echo.
 
-`check(expected, given, kind, symbols, …)` reads the text through `quizlib.mathparse` (a whitelist
+`check(expected, given, kind, symbols, …)` reads the text through `quizlib.answers.parser` (a whitelist
 parser; nothing a student types reaches eval/exec/sympify/parse_expr), then decides:
 - number: both sides evaluated as floats, equal within rtol (default 5e-3: three significant
   figures) or atol;
@@ -8,11 +8,11 @@ parser; nothing a student types reaches eval/exec/sympify/parse_expr), then deci
   points are redrawn). Disagreement at valid points means wrong, whatever SymPy could simplify; when
   the points cannot decide (too few valid points, or a difference at the edge of float precision)
   SymPy's simplify and 30-digit evaluation decide in a sandboxed worker with a hard time limit;
-- matrix: shapes first, then random instantiations (`quizlib.matrix_check`);
+- matrix: shapes first, then random instantiations (`quizlib.answers.matrix`);
 - choice: the sets of labels.
 A wrong answer is compared with the bank's listed wrong answers (their own feedback), then checked
 for a sign or constant-factor mistake. `.latex` always echoes how the input was read.
-`functions` restricts nothing for scalar kinds (all of `mathsyms.EXPR_FUNCTIONS` are allowed); for
+`functions` restricts nothing for scalar kinds (all of `answers.names.EXPR_FUNCTIONS` are allowed); for
 matrix answers it may only name functions the matrix checker knows.
 """
 from __future__ import annotations
@@ -23,13 +23,14 @@ import time
 import numpy as np
 import numpy.random  # noqa: F401 - eager: NumPy imports it lazily on first use
 
-from quizlib import mathnum, sandbox
-from quizlib.mathcontext import Context, ContextError, context_for, read_reference
-from quizlib.mathfeedback import diagnose
-from quizlib.mathsympy import latex_of, make_symbols, to_sympy
-from quizlib.matrix_check import ShapeError, grade_matrix, infer_shape, shape_str, to_latex
-from quizlib.mathparse import Grammar, ParseError, parse
-from quizlib.mathsyms import EXPR_FUNCTIONS
+from quizlib.answers import numeric
+from quizlib.answers import sandbox
+from quizlib.answers.context import Context, ContextError, context_for, read_reference
+from quizlib.answers.feedback import diagnose
+from quizlib.answers.symbolic import latex_of, make_symbols, to_sympy
+from quizlib.answers.matrix import ShapeError, grade_matrix, infer_shape, shape_str, to_latex
+from quizlib.answers.parser import Grammar, ParseError, parse
+from quizlib.answers.names import EXPR_FUNCTIONS
 from quizlib.model import CheckResult
 
 __all__ = ["check", "preview", "validate_reference", "evaluate_number", "DEFAULT_RTOL"]
@@ -103,10 +104,10 @@ def evaluate_number(expr: str, values: dict[str, float]) -> float:
     names = tuple(values)
     try:
         ast = parse(str(expr), Grammar(names, dict(EXPR_FUNCTIONS)))
-        v = mathnum.evaluate(ast, {k: float(x) for k, x in values.items()})
+        v = numeric.evaluate(ast, {k: float(x) for k, x in values.items()})
     except ParseError as exc:
         raise ValueError(f"{expr!r} does not parse: {exc.message}") from None
-    except mathnum.Undefined as exc:
+    except numeric.Undefined as exc:
         raise ValueError(f"{expr!r} has no finite value for {values}: {exc}") from None
     if abs(v.imag) > 1e-12 * max(1.0, abs(v.real)):
         raise ValueError(f"{expr!r} is not a real number for {values}")
@@ -174,8 +175,8 @@ def _check_choice(expected: str, given: str) -> CheckResult:
 
 def _value(ast, env=None) -> complex | None:
     try:
-        return mathnum.evaluate(ast, env or {})
-    except (mathnum.Undefined, KeyError):
+        return numeric.evaluate(ast, env or {})
+    except (numeric.Undefined, KeyError):
         return None
 
 
@@ -271,7 +272,7 @@ def _grade_expr(ctx, exp_ast, ast, wrong_answers, t0, timeout):
         verdict = "different"  # undefined (complex, infinite) where the right answer has a value
     if verdict is None:
         left = timeout - (time.monotonic() - t0)
-        status, res = sandbox.call("quizlib.mathsympy:symbolic_equal",
+        status, res = sandbox.call("quizlib.answers.symbolic:symbolic_equal",
                                    (exp_ast, ast, ctx.decls, ctx.lets, points[:8]), max(0.1, left))
         if status == "timeout":
             return False, "timeout", ("Checking this answer took too long. Simplify your expression "

@@ -11,8 +11,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .bank_parse import ListItem
-from .model import N_LECTURES, Choice, Problem, RubricItem, Variable, WrongAnswer
+from quizlib.bank.parser import ListItem
+from quizlib.model import N_LECTURES, Choice, Problem, RubricItem, Variable, WrongAnswer
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 IDENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

@@ -1,0 +1,13 @@
+"""The only door from a student's typed text to a verdict.
+
+`check` grades an answer against a reference, `preview` echoes how a text was read (LaTeX)
+before grading, `validate_reference` vets a bank's reference answer, `evaluate_number` gives
+a reference's value for given variables. Inside: `lexer` and `latex` read the text, `parser`
+builds the tree (a whitelist: nothing typed reaches eval/exec/sympify), `names` is the table
+of functions, constants and Greek names, `numeric` evaluates trees, `symbolic` builds SymPy
+objects, `matrix` grades matrix answers, `feedback` explains sign and factor slips, `context`
+holds a question's declared symbols, and `sandbox` runs SymPy in a worker with a hard time limit.
+"""
+from quizlib.answers.checker import check, evaluate_number, preview, validate_reference
+
+__all__ = ["check", "evaluate_number", "preview", "validate_reference"]
