@@ -27,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from quizlib.errors import ConfigError
+from quizlib.ui import chart_text
 from quizlib.ui.rich_text import formula  # noqa: F401 (re-export: the pages' display maths)
 from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_chart, facet_histogram,  # noqa: F401 (re-export)
                                    histogram_chart, line_chart, metrics_by, runs_lines, wide_lines)
@@ -117,8 +118,9 @@ def bar_columns(rows, facet: str, x: str, y: str, color: str, *, height=180) -> 
             show(bar_chart(df[df[facet] == v], x, y, color, offset=color, height=height))
 
 
-def show(chart, width="stretch") -> None:
-    st.altair_chart(chart, width=width)
+def show(chart, width="stretch", *, table: bool = True) -> None:
+    """The chart with its text alternative (a caption of what it shows, its data as a table)."""
+    chart_text.show(chart, table=table, width=width)
 
 
 # ---------------------------------------------------------------- live training
@@ -198,7 +200,8 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
             return
         for m in metrics:
             ref, label = (refs or {}).get(m, (None, ""))
-            show(curves_chart(df, m, r.markers, ref=ref, ref_label=label, log_y=m in log_y))
+            show(curves_chart(df, m, r.markers, ref=ref, ref_label=label, log_y=m in log_y),
+                 table=not cur["running"])  # a table every tick would slow the live curves
 
     _live()
     return runs
