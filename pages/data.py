@@ -2,8 +2,7 @@
 import streamlit as st
 
 from quizlib import export
-from quizlib.errors import StoreError
-from quizlib.ui import course, study
+from quizlib.ui import backup, course, study
 
 ctx = study.context()
 st.title("Export & backup")
@@ -24,23 +23,10 @@ st.download_button("Download attempts (.csv)", export.attempts_csv(ctx.store, ct
 
 st.subheader("Backup")
 st.caption("One file with this profile's attempts, review cards, bookmarks, exams and variants. Import it on "
-           "another machine (or here again): rows already present are skipped, nothing is duplicated.")
+           "another machine (or here again): rows already present are skipped, nothing is duplicated. "
+           "A file with anything wrong is refused whole, with the list of what is wrong.")
 st.download_button("Download backup (.json)", export.backup_json(ctx.store, ctx.profile, study.now()),
                    file_name=f"backup-{ctx.profile}-{today}.json", mime="application/json", key="dl-backup")
 
-upload = st.file_uploader("Import a backup", type=["json"], key="up-backup")
-if course.course_settings().enabled:  # course mode: only ever into your own login's progress
-    target = ctx.profile
-else:
-    target = st.text_input("Into profile", value=ctx.profile, key="up-profile")
-if upload is not None and st.button("Import", type="primary", key="up-import"):
-    try:
-        result = export.import_backup(ctx.store, upload.getvalue(), study.now(), profile=target or ctx.profile)
-    except StoreError as e:
-        st.error(f"Nothing was imported. {e}")
-    else:
-        rows = [{"table": t, **n} for t, n in result["tables"].items()]
-        added = sum(r["added"] for r in rows)
-        st.success(f"Imported into **{result['profile']}**: {added} row(s) added, "
-                   f"{sum(r['skipped'] for r in rows)} already there and skipped.")
-        st.dataframe(rows, hide_index=True)
+backup.import_form(ctx.store, ctx.profile, ctx.banks, study.now(),
+                   fixed_target=course.course_settings().enabled)  # course mode: only into your own login

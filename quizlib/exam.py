@@ -72,7 +72,7 @@ def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator
     topics: set[str] = set()
     taken = dict.fromkeys(pool, 0)
     cap = settings.per_bank
-    while len(picked) < n:
+    while len(picked) < n and any(pool.values()):
         before = len(picked)
         for bid in order:
             if len(picked) == n or taken[bid] >= cap or not pool[bid]:
@@ -83,9 +83,17 @@ def draw(banks: Sequence[Bank], settings: ExamSettings, rng: np.random.Generator
             picked.append(q)
             topics.update(q.topics)
             taken[bid] += 1
+            for other in pool:  # a question whose answer q states (or that states q's) is out
+                pool[other] = [o for o in pool[other] if not reveals(o, q)]
         if len(picked) == before:
             cap += 1  # every bank hit its cap before n questions: allow one more each
     return _with_variants(picked, rng)
+
+
+def reveals(a: Question, b: Question) -> bool:
+    """Whether one of the two states the other's answer (a bank's `reveals:` key, either way round):
+    such questions are never in one exam."""
+    return b.id in a.reveals or a.id in b.reveals
 
 
 MODES = {"like-real": "Like the real exam: official questions with their real points, round the lectures",
@@ -161,7 +169,9 @@ def _draw_like_real(pool: dict[str, list[Question]], n: int, rng: np.random.Gene
             if len(picked) == n or not items[lec]:
                 continue
             item = items[lec].pop(0)
-            fullest = askers(by_lecture[lec][item])
+            fullest = [q for q in askers(by_lecture[lec][item]) if not any(reveals(q, p) for p in picked)]
+            if not fullest:
+                continue
             q = fullest[int(rng.integers(len(fullest)))]
             picked.append(q)
             done_items.update(official_items(q))

@@ -6,7 +6,10 @@ deck updates the notes already in Anki instead of adding copies. Maths moves fro
 Markdown's `$…$`/`$$…$$` to Anki's own `\\(…\\)`/`\\[…\\]`. A backup is one JSON
 file with every row of a profile (attempts, cards, bookmarks, exams, variants), keyed
 by natural keys — a UUID per attempt and exam, (profile, question) for the rest — so
-importing it twice, or into a store that already has part of it, adds each row once.
+importing it twice, or into a store that already has part of it, adds each row once;
+imported into another profile it brings every row (quizlib.store gives attempts and exams
+whose UUID another profile holds a key of their own). A file is checked whole first
+(quizlib.backup_check) and refused with every problem listed, nothing written.
 """
 from __future__ import annotations
 
@@ -17,22 +20,21 @@ import io
 import json
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import genanki
 
-from quizlib import markdown_maths
-from quizlib.errors import StoreError
+from quizlib import backup_check, markdown_maths
+from quizlib.backup_check import BACKUP_FORMAT, BACKUP_VERSION, Backup
 from quizlib.model import Bank, Part, Question
-from quizlib.store import BACKUP_COLUMNS, Store, iso
+from quizlib.profiles import clean_name
+from quizlib.store import Store, iso
 
 DECK_ID = 1_732_250_001  # fixed forever: Anki recognises the deck and note type by these ids
 MODEL_ID = 1_732_250_002
 DECK_NAME = "DL Exam Trainer"
-BACKUP_FORMAT = "dl-exam-trainer-backup"
-BACKUP_VERSION = 1
 
 MODEL = genanki.Model(
     MODEL_ID, "DL Exam Trainer question",
@@ -151,42 +153,18 @@ def backup_json(store: Store, profile: str, now: datetime) -> str:
     return json.dumps(backup(store, profile, now), ensure_ascii=False, indent=1)
 
 
-TYPES = {"variant": int, "correct": int, "score": (int, float), "max_score": (int, float)}
-NULLABLE = {"submitted_at", "report", "score", "max_score"}
+def read_backup(data: bytes | str, target: str | None = None) -> Backup:
+    """Parse and check a backup file completely (quizlib.backup_check); BackupError listing what is wrong."""
+    return backup_check.check(data, target)
 
 
-def read_backup(data: bytes | str) -> dict:
-    """Parse and check a backup file; StoreError saying what is wrong if it is not one."""
-    try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise StoreError(f"This is not a backup file (not JSON: {e}).") from e
-    if not isinstance(doc, dict) or doc.get("format") != BACKUP_FORMAT:
-        raise StoreError("This is not a DL Exam Trainer backup (no 'format' marker).")
-    if doc.get("version") != BACKUP_VERSION:
-        raise StoreError(f"Backup version {doc.get('version')!r} is not supported (this app reads {BACKUP_VERSION}).")
-    tables = doc.get("tables")
-    if not isinstance(tables, dict):
-        raise StoreError("The backup has no tables.")
-    for table, rows in tables.items():
-        if table not in BACKUP_COLUMNS or not isinstance(rows, list):
-            raise StoreError(f"The backup has an unknown table {table!r}.")
-        for i, row in enumerate(rows):
-            missing = [c for c in BACKUP_COLUMNS[table] if c != "profile" and c not in row] \
-                if isinstance(row, dict) else ["(not an object)"]
-            if missing:
-                raise StoreError(f"Row {i + 1} of {table} lacks {', '.join(missing)}.")
-            for col in BACKUP_COLUMNS[table]:
-                v = row.get(col)
-                ok = (v is None and col in NULLABLE) or col == "profile" or \
-                    isinstance(v, TYPES.get(col, str)) and not isinstance(v, bool)
-                if not ok:
-                    raise StoreError(f"Row {i + 1} of {table}: {col} has a wrong value {v!r}.")
-    return doc
+def import_backup(store: Store, data: bytes | str, now: datetime, profile: str | None = None,
+                  known_questions: Collection[str] | None = None) -> dict:
+    """Add a backup's rows to `profile` (default: the backup's own) in one transaction.
 
-
-def import_backup(store: Store, data: bytes | str, now: datetime, profile: str | None = None) -> dict:
-    """Add a backup's rows to `profile` (default: the backup's own); returns per-table added/skipped."""
-    doc = read_backup(data)
-    target = (profile or doc.get("profile") or "default").strip()
-    return {"profile": target, "tables": store.load_profile(target, doc["tables"], now)}
+    Returns {"profile", "tables": per-table added/skipped, "unknown_questions"}: the question ids the
+    backup mentions that are not in `known_questions` (when given) — imported all the same."""
+    doc = read_backup(data, profile or None)
+    target = clean_name(profile or doc.profile)
+    unknown = sorted(doc.question_ids - set(known_questions)) if known_questions is not None else []
+    return {"profile": target, "tables": store.load_profile(target, doc.tables, now), "unknown_questions": unknown}

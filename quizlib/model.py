@@ -96,6 +96,7 @@ class Question:
     variant: int = 0  # index of the rendered variant (0 for questions without variables)
     values: tuple[tuple[str, float], ...] = ()  # the variables' values in this variant
     covers: tuple[str, ...] = ()  # ids of items of the source file this question covers
+    reveals: tuple[str, ...] = ()  # ids of questions whose answer this one's text states (never in one exam)
     reconstructed: bool = False  # the material gave only an answer; the question was rebuilt
     lecture: int | None = None  # the course lecture (1..14) it belongs to: the question's `lecture:` or its bank's
     file: str = ""

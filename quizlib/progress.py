@@ -38,7 +38,11 @@ def record_attempts(store: Store, attempts: Iterable[Attempt]) -> None:
 
 def _review(store: Store, profile: str, qid: str, rating: schedule.Rating, now: datetime) -> None:
     def change(old: str | None) -> tuple[str, datetime]:
-        card, _ = schedule.review(None if old is None else schedule.card_from_json(old), rating, now)
+        try:
+            before = None if old is None else schedule.card_from_json(old)
+        except (KeyError, TypeError, ValueError):  # a stored card fsrs cannot read: the review starts afresh
+            before = None
+        card, _ = schedule.review(before, rating, now)
         return schedule.card_to_json(card), card.due
 
     store.update_card(profile, qid, change)

@@ -15,11 +15,14 @@ on a serialization failure, so a read that decides a write (a card's review) nev
 loses a concurrent update. Rows carry natural keys (a UUID per attempt and exam,
 (profile, question) for the rest) so a backup imports idempotently on either backend.
 Text order is decided in Python, not by the server's collation, so both backends
-return the same lists.
+return the same lists. Every row read goes through quizlib.store_rows' readers: a row
+that cannot be read (a bad date, broken JSON, written by hand or by an old bug) is
+skipped, logged once, and listed by `unreadable()`, so one bad row never breaks a page.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import threading
@@ -38,6 +41,7 @@ from sqlalchemy.pool import NullPool
 
 from quizlib.errors import StoreError
 from quizlib.model import Attempt
+from quizlib.profiles import clean_name
 from quizlib.store_rows import (  # re-exported: callers import these from the store
     BACKUP_COLUMNS,
     ORDER,
@@ -45,15 +49,20 @@ from quizlib.store_rows import (  # re-exported: callers import these from the s
     CardRow,
     ExamRecord,
     ProfileInfo,
+    UnreadableRow,
     card_last_review,
-    from_iso,
+    from_iso,  # noqa: F401 - re-exported
     iso,
+    read_row,
 )
 
+log = logging.getLogger(__name__)
+
 SCHEMA_VERSION = 2
-BUSY_TIMEOUT_MS = 10_000  # SQLite: a writer waits this long for the lock before giving up
+BUSY_TIMEOUT_MS = 30_000  # SQLite: a writer waits this long for the lock (a loaded 2-core machine needs >10 s)
 RETRIES = 30              # PostgreSQL: attempts at a transaction that keeps hitting serialization failures
 _RETRY_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+CHUNK = 500               # rows per statement of a backup import (and keys per IN list)
 
 meta = sa.MetaData()
 T = sa.Text
@@ -213,6 +222,7 @@ class Store:
         self.url = self.engine.url.render_as_string(hide_password=True)
         self.dialect = self.engine.dialect.name
         self._insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        self._unreadable: dict[tuple[str, str], tuple[str, str]] = {}  # (table, row key) → (profile, why)
         self._migrate()
 
     def __repr__(self) -> str:
@@ -295,15 +305,42 @@ class Store:
     def schema_version(self) -> int:
         return self._read(lambda con: con.execute(sa.select(version_t.c.version)).scalar_one())
 
+    # -- rows that cannot be read ------------------------------------------
+    def _readable(self, table: str, rows) -> list:
+        """The rows' dataclasses (quizlib.store_rows.read_row), skipping and noting unreadable ones."""
+        out = []
+        for r in rows:
+            try:
+                out.append(read_row(table, r))
+            except UnreadableRow as e:
+                self._note_unreadable(table, r, str(e))
+        return out
+
+    def _note_unreadable(self, table: str, r, why: str) -> None:
+        key = (table, str(r.get("id") or r.get("uuid") or r.get("question_id")))
+        if key not in self._unreadable:  # logged once per row and process, however often it is read
+            log.warning("%s: skipping unreadable %s row %s of %r: %s", self._where(), table, key[1],
+                        r.get("profile"), why)
+            self._unreadable[key] = (str(r.get("profile")), why)
+
+    def unreadable(self, profile: str | None = None) -> list[str]:
+        """What was skipped so far as unreadable (of one profile, if given), one line per row."""
+        return sorted(f"{table} row {key}: {why}" for (table, key), (p, why) in self._unreadable.items()
+                      if profile is None or p == profile)
+
     # -- profiles -----------------------------------------------------------
     def _ensure_profile(self, con: sa.Connection, name: str, now: datetime | None) -> None:
-        con.execute(self._insert(profiles_t).values(name=name, created_at=iso(now or datetime.now(UTC)))
-                    .on_conflict_do_nothing())
+        """Make the profile if it is new; a new one must follow quizlib.profiles' rule for names.
+
+        One stored before the rule (a 10,000-character name from an old import) keeps working:
+        refusing its writes would strand its progress."""
+        made = con.execute(self._insert(profiles_t).values(name=name, created_at=iso(now or datetime.now(UTC)))
+                           .on_conflict_do_nothing().returning(sa.literal(1))).all()
+        if made:
+            clean_name(name)  # raises ProfileNameError; the transaction, insert included, rolls back
 
     def add_profile(self, name: str, now: datetime | None = None) -> None:
-        name = name.strip()
-        if not name:
-            raise StoreError("a profile needs a name")
+        name = clean_name(name)
         self._write(lambda con: self._ensure_profile(con, name, now))
 
     def profiles(self) -> list[str]:
@@ -347,12 +384,13 @@ class Store:
         if question_id is not None:
             s = s.where(attempts_t.c.question_id == question_id)
         rows = self._read(lambda con: con.execute(s.order_by(attempts_t.c.created_at, attempts_t.c.id)).mappings().all())
-        return [_attempt(r) for r in rows]
+        return self._readable("attempts", rows)
 
     # -- variants -----------------------------------------------------------
     def get_variant(self, profile: str, question_id: str) -> int | None:
-        return self._read(lambda con: con.execute(sa.select(variants_t.c.variant).where(
-            variants_t.c.profile == profile, variants_t.c.question_id == question_id)).scalar_one_or_none())
+        rows = self._read(lambda con: con.execute(sa.select(variants_t).where(
+            variants_t.c.profile == profile, variants_t.c.question_id == question_id)).mappings().all())
+        return next((k for _, k in self._readable("variants", rows)), None)
 
     def set_variant(self, profile: str, question_id: str, variant: int) -> None:
         ins = self._insert(variants_t).values(profile=profile, question_id=question_id, variant=int(variant))
@@ -360,25 +398,27 @@ class Store:
             index_elements=["profile", "question_id"], set_={"variant": ins.excluded.variant})))
 
     def variants(self, profile: str) -> dict[str, int]:
-        return dict(self._read(lambda con: con.execute(sa.select(variants_t.c.question_id, variants_t.c.variant)
-                                                       .where(variants_t.c.profile == profile)).all()))
+        rows = self._read(lambda con: con.execute(sa.select(variants_t).where(variants_t.c.profile == profile))
+                          .mappings().all())
+        return dict(self._readable("variants", rows))
 
     # -- cards (spaced repetition) -----------------------------------------
     def get_card(self, profile: str, question_id: str) -> CardRow | None:
-        row = self._read(lambda con: con.execute(sa.select(cards_t.c.question_id, cards_t.c.card, cards_t.c.due)
-                                                 .where(cards_t.c.profile == profile,
-                                                        cards_t.c.question_id == question_id)).first())
-        return None if row is None else CardRow(row[0], row[1], from_iso(row[2]))
+        rows = self._read(lambda con: con.execute(sa.select(cards_t).where(
+            cards_t.c.profile == profile, cards_t.c.question_id == question_id)).mappings().all())
+        return next(iter(self._readable("cards", rows)), None)
 
     def update_card(self, profile: str, question_id: str,
                     change: Callable[[str | None], tuple[str, datetime]]) -> CardRow:
         """Read-modify-write one card atomically: `change(old JSON or None) -> (new JSON, due)`.
 
-        `change` must be pure: on PostgreSQL a conflicting transaction makes it run again."""
+        `change` must be pure: on PostgreSQL a conflicting transaction makes it run again.
+        An unreadable stored card counts as none: the review replaces it with a readable one."""
         def q(con):
-            old = con.execute(sa.select(cards_t.c.card).where(
-                cards_t.c.profile == profile, cards_t.c.question_id == question_id)).scalar_one_or_none()
-            card, due = change(old)
+            old = con.execute(sa.select(cards_t).where(
+                cards_t.c.profile == profile, cards_t.c.question_id == question_id)).mappings().first()
+            readable = self._readable("cards", [old] if old is not None else [])
+            card, due = change(readable[0].card if readable else None)
             self._put_card(con, profile, question_id, card, iso(due))
             return CardRow(question_id, card, due)
         return self._write(q)
@@ -393,8 +433,10 @@ class Store:
         return [c for _, c in self._cards(cards_t.c.profile == profile, due_before)]
 
     def _cards(self, where, due_before: datetime | None) -> list[tuple[str, CardRow]]:
-        s = sa.select(cards_t.c.profile, cards_t.c.question_id, cards_t.c.card, cards_t.c.due).where(where)
-        rows = [(p, CardRow(qid, c, from_iso(d))) for p, qid, c, d in self._read(lambda con: con.execute(s).all())]
+        s = sa.select(cards_t).where(where)
+        rows = []
+        for r in self._read(lambda con: con.execute(s).mappings().all()):
+            rows += [(r["profile"], c) for c in self._readable("cards", [r])]
         if due_before is not None:  # compared as datetimes, not as text in the server's collation
             rows = [(p, c) for p, c in rows if c.due <= due_before]
         return sorted(rows, key=lambda pc: (pc[1].due, pc[1].question_id, pc[0]))
@@ -414,10 +456,9 @@ class Store:
             bookmarks_t.c.profile == profile, bookmarks_t.c.question_id == question_id)))
 
     def bookmarks(self, profile: str) -> list[Bookmark]:
-        rows = self._read(lambda con: con.execute(sa.select(
-            bookmarks_t.c.question_id, bookmarks_t.c.created_at, bookmarks_t.c.note)
-            .where(bookmarks_t.c.profile == profile)).all())
-        return sorted((Bookmark(q, from_iso(t), n) for q, t, n in rows), key=lambda b: (b.created_at, b.question_id))
+        rows = self._read(lambda con: con.execute(sa.select(bookmarks_t).where(bookmarks_t.c.profile == profile))
+                          .mappings().all())
+        return sorted(self._readable("bookmarks", rows), key=lambda b: (b.created_at, b.question_id))
 
     # -- exams --------------------------------------------------------------
     def add_exam(self, profile: str, started_at: datetime, deadline: datetime,
@@ -432,14 +473,14 @@ class Store:
         return self.get_exam(self._write(q))
 
     def get_exam(self, exam_id: int) -> ExamRecord | None:
-        row = self._read(lambda con: con.execute(sa.select(exams_t).where(exams_t.c.id == exam_id)).mappings().first())
-        return None if row is None else _exam(row)
+        rows = self._read(lambda con: con.execute(sa.select(exams_t).where(exams_t.c.id == exam_id)).mappings().all())
+        return next(iter(self._readable("exams", rows)), None)
 
     def exams(self, profile: str) -> list[ExamRecord]:
         """A profile's exams, newest first."""
         s = sa.select(exams_t).where(exams_t.c.profile == profile)
         rows = self._read(lambda con: con.execute(s).mappings().all())
-        return sorted((_exam(r) for r in rows), key=lambda e: (e.started_at, e.id), reverse=True)
+        return sorted(self._readable("exams", rows), key=lambda e: (e.started_at, e.id), reverse=True)
 
     def save_exam_answers(self, exam_id: int, answers: dict) -> None:
         """Keep the answers typed so far (only while the exam is open)."""
@@ -464,7 +505,7 @@ class Store:
     def class_attempts(self) -> list[Attempt]:
         """Every profile's attempts, oldest first."""
         s = sa.select(attempts_t).order_by(attempts_t.c.created_at, attempts_t.c.id)
-        return [_attempt(r) for r in self._read(lambda con: con.execute(s).mappings().all())]
+        return self._readable("attempts", self._read(lambda con: con.execute(s).mappings().all()))
 
     def class_cards(self, due_before: datetime | None = None) -> list[tuple[str, CardRow]]:
         """Every profile's cards as (profile, card), soonest due first."""
@@ -473,63 +514,87 @@ class Store:
     def class_exams(self) -> list[ExamRecord]:
         """Every profile's exams, newest first."""
         rows = self._read(lambda con: con.execute(sa.select(exams_t)).mappings().all())
-        return sorted((_exam(r) for r in rows), key=lambda e: (e.started_at, e.id), reverse=True)
+        return sorted(self._readable("exams", rows), key=lambda e: (e.started_at, e.id), reverse=True)
 
     # -- backup: plain rows keyed by natural keys, never by row id -----------
     def dump_profile(self, profile: str) -> dict[str, list[dict]]:
-        """Every row of a profile, table by table, without row ids (JSON-ready)."""
+        """Every readable row of a profile, table by table, without row ids (JSON-ready).
+
+        An unreadable row is left out (and noted, see `unreadable`): the backup of a profile with
+        one bad row still holds all the others, and importing it back never fails on that row."""
         def q(con):
             out = {}
             for table, cols in BACKUP_COLUMNS.items():
                 t = TABLES[table]
-                rows = [dict(r) for r in con.execute(sa.select(*(t.c[c] for c in cols))
+                ids = [t.c.id] if "id" in t.c else []
+                rows = [dict(r) for r in con.execute(sa.select(*ids, *(t.c[c] for c in cols))
                                                      .where(t.c.profile == profile)).mappings()]
-                out[table] = sorted(rows, key=lambda r: tuple(r[c] for c in ORDER[table]))
+                good = []
+                for r in rows:
+                    if self._readable(table, [r]):
+                        r.pop("id", None)
+                        good.append(r)
+                out[table] = sorted(good, key=lambda r: tuple(r[c] for c in ORDER[table]))
             return out
         return self._read(q)
+
+    def _keys_in(self, con: sa.Connection, t: sa.Table, profile: str, keys: list[str]) -> dict[str, str]:
+        """The natural key each backed-up attempt or exam gets in `profile`.
+
+        A UUID is unique in the whole store. Free, or already this profile's, it is kept (so a
+        second import finds it and adds nothing); held by another profile (a backup of `default`
+        imported into `alice` on the same machine) the row gets uuid5(original, profile): a new
+        key, the same one at every import, so importing twice into alice still adds nothing."""
+        owner: dict[str, str] = {}
+        for i in range(0, len(keys), CHUNK):
+            owner.update(con.execute(sa.select(t.c.uuid, t.c.profile).where(t.c.uuid.in_(keys[i:i + CHUNK]))).all())
+        return {k: k if owner.get(k, profile) == profile else str(uuid.uuid5(uuid.UUID(k), profile)) for k in keys}
 
     def load_profile(self, profile: str, tables: dict[str, list[dict]], now: datetime) -> dict[str, dict]:
         """Add the rows of a dump to `profile`, skipping those already here; one transaction.
 
-        Returns {table: {"added": n, "skipped": m}}. A card already here is replaced only by one
-        reviewed later (its JSON's last_review), so merging two machines keeps the newer schedule.
+        The rows must have passed quizlib.backup_check. Returns {table: {"added": n, "skipped": m}}.
+        A card already here is replaced only by one reviewed later (its JSON's last_review), so
+        merging two machines keeps the newer schedule; an unreadable card here is replaced.
         """
+        profile = clean_name(profile)
+
         def q(con):
             summary = {t: {"added": 0, "skipped": 0} for t in BACKUP_COLUMNS}
             self._ensure_profile(con, profile, now)
+            exam_keys = self._keys_in(con, exams_t, profile, [r["uuid"] for r in tables.get("exams", [])])
             for table, cols in BACKUP_COLUMNS.items():
-                t = TABLES[table]
-                for row in tables.get(table, []):
-                    values = {c: profile if c == "profile" else row[c] for c in cols}
-                    if table == "cards":
-                        old = con.execute(sa.select(t.c.card).where(
-                            t.c.profile == profile, t.c.question_id == row["question_id"])).scalar_one_or_none()
-                        if old is not None and card_last_review(old) >= card_last_review(row["card"]):
+                t, rows = TABLES[table], tables.get(table, [])
+                if table == "cards":
+                    for row in rows:
+                        old = con.execute(sa.select(t).where(
+                            t.c.profile == profile, t.c.question_id == row["question_id"])).mappings().first()
+                        readable = self._readable("cards", [old] if old is not None else [])
+                        if readable and card_last_review(readable[0].card) >= card_last_review(row["card"]):
                             summary[table]["skipped"] += 1
                             continue
                         self._put_card(con, profile, row["question_id"], row["card"], row["due"])
                         summary[table]["added"] += 1
-                        continue
-                    ins = self._insert(t).values(**values).on_conflict_do_nothing()
-                    n = len(con.execute(ins.returning(sa.literal(1))).all())  # a skipped row returns none
-                    summary[table]["added" if n == 1 else "skipped"] += 1
+                    continue
+                keys = self._keys_in(con, t, profile, [r["uuid"] for r in rows]) if "uuid" in cols else {}
+                values = [{c: profile if c == "profile" else row[c] for c in cols} for row in rows]
+                for v in values:
+                    if "uuid" in v:
+                        v["uuid"] = keys[v["uuid"]]
+                    if table == "attempts":
+                        v["extra"] = _exam_ref(v["extra"], exam_keys)
+                ins = self._insert(t).on_conflict_do_nothing().returning(sa.literal(1))
+                for i in range(0, len(values), CHUNK):  # one statement per chunk: a skipped row returns none
+                    n = len(con.execute(ins, values[i:i + CHUNK]).all())
+                    summary[table]["added"] += n
+                    summary[table]["skipped"] += len(values[i:i + CHUNK]) - n
             return summary
         return self._write(q)
 
 
-def _attempt(r) -> Attempt:
-    extra = json.loads(r["extra"])
-    extra["uuid"] = r["uuid"]
-    return Attempt(profile=r["profile"], question_id=r["question_id"], answer=r["answer"],
-                   correct=bool(r["correct"]), score=r["score"], max_score=r["max_score"],
-                   created_at=from_iso(r["created_at"]), variant=r["variant"], part_id=r["part_id"],
-                   mode=r["mode"], id=r["id"], extra=extra)
-
-
-def _exam(r) -> ExamRecord:
-    return ExamRecord(
-        id=r["id"], uuid=r["uuid"], profile=r["profile"], started_at=from_iso(r["started_at"]),
-        deadline=from_iso(r["deadline"]), questions=tuple((q, int(v)) for q, v in json.loads(r["questions"])),
-        settings=json.loads(r["settings"]), answers=json.loads(r["answers"]),
-        submitted_at=from_iso(r["submitted_at"]) if r["submitted_at"] else None,
-        report=json.loads(r["report"]) if r["report"] else None, score=r["score"], max_score=r["max_score"])
+def _exam_ref(extra: str, exam_keys: dict[str, str]) -> str:
+    """An attempt's extra JSON with its "exam" (the exam's UUID, quizlib.exam) moved to the exam's key here."""
+    ref = json.loads(extra).get("exam")
+    if not isinstance(ref, str) or exam_keys.get(ref, ref) == ref:
+        return extra  # unchanged, byte for byte: a same-profile import still finds the row identical
+    return json.dumps({**json.loads(extra), "exam": exam_keys[ref]})

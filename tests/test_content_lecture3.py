@@ -197,8 +197,8 @@ def test_l2_gradient_and_update_by_finite_differences(q):
     def J(t):
         return 0.5 * t @ A @ t + c @ t
 
-    def Jt(t):
-        return J(t) + lam_v / 2 * t @ t
+    def Jt(t):  # the course's form: no 1/2
+        return J(t) + lam_v * t @ t
 
     gradJ = A @ theta + c
     num = np.array([(Jt(theta + e * 1e-6) - Jt(theta - e * 1e-6)) / 2e-6 for e in np.eye(3)])

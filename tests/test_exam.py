@@ -177,3 +177,48 @@ def test_one_exam_at_a_time():
                        grade=fake_grade)
     assert later.id != first.id and store.get_exam(first.id).finished  # the expired one was graded first
     assert exam.current(store, "ana").id == later.id
+
+
+# -- `reveals:` — a question that states another's answer is never drawn with it ------------------
+
+def _revealing_banks(tmp_path):
+    from quizlib.bank import load_banks
+    front = "---\ntitle: T\nlecture: 1\n---\n\n"
+    qs = []
+    for i in range(6):
+        extra = "reveals: q0\n" if i == 1 else ("reveals: q4, q5\n" if i == 3 else "")
+        qs.append(f"## q{i}: Q{i}\nkind: expr\npoints: 1\nsymbols: x\nanswer: {i + 1}*x\n{extra}\n### Prompt\nP{i}\n")
+    (tmp_path / "b.md").write_text(front + "\n".join(qs), encoding="utf-8")
+    return load_banks(tmp_path, strict=True)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_exam_draws_a_question_with_one_that_states_its_answer(tmp_path, seed):
+    banks = _revealing_banks(tmp_path)
+    drawn = [q.id for q, _ in exam.draw(banks, exam.ExamSettings(n_questions=6, per_bank=6),
+                                         np.random.default_rng(seed))]
+    assert len(drawn) == len(set(drawn)) >= 3
+    assert not ({"q0", "q1"} <= set(drawn))
+    assert not ({"q3", "q4"} <= set(drawn)) and not ({"q3", "q5"} <= set(drawn))
+
+
+def test_shipped_give_aways_are_declared_and_never_drawn_together():
+    from quizlib.bank import load_banks
+    banks = load_banks("content")
+    by_id = {q.id: q for b in banks for q in b.questions}
+    pairs = [("mle-softmax-grad-facts", "l3-softmax-ce"), ("il2-per-epoch-exp", "il2-per-epoch-factor"),
+             ("nce-ce-antiderivative", "nce-ce-dcda")]
+    for a, b in pairs:
+        assert exam.reveals(by_id[a], by_id[b])
+    for seed in range(30):
+        settings = exam.ExamSettings(n_questions=120, per_bank=20, like_real=False)
+        drawn = {q.id for q, _ in exam.draw(banks, settings, np.random.default_rng(seed))}
+        assert not any({a, b} <= drawn for a, b in pairs)
+
+
+def test_reveals_an_unknown_question_is_a_warning(tmp_path):
+    from quizlib.bank import check_banks
+    (tmp_path / "b.md").write_text("---\ntitle: T\n---\n\n## q1: Q\nkind: expr\npoints: 1\nsymbols: x\n"
+                                   "answer: x\nreveals: nowhere\n\n### Prompt\nP\n", encoding="utf-8")
+    (problem,) = check_banks(tmp_path)
+    assert problem.severity == "warning" and "reveals 'nowhere'" in problem.message and problem.line == 5

@@ -248,7 +248,8 @@ def test_data_page_bad_file_is_a_clear_message(ctx):
     at.file_uploader(key="up-backup").set_value(("notes.json", b"hello, not json", "application/json")).run()
     at.button(key="up-import").click().run()
     assert not at.exception
-    assert [e.value for e in at.error][0].startswith("Nothing was imported. This is not a backup file")
+    assert [e.value for e in at.error][0].startswith("Nothing was imported and nothing was written: 1 problem")
+    assert "this is not a backup file (not JSON" in at.code[0].value
 
 
 def test_data_page_imports_into_another_profile(ctx, tmp_path):

@@ -124,12 +124,12 @@ def test_exam_lifecycle(db_url):
     assert e.settings == {"n": 2} and not e.finished
     store.save_exam_answers(e.id, {"q1/a": "x"})
     assert store.get_exam(e.id).answers == {"q1/a": "x"}
-    assert store.finish_exam(e.id, T0 + timedelta(minutes=5), {"q1/a": "y"}, {"r": 1}, 1.5, 4.0)
+    assert store.finish_exam(e.id, T0 + timedelta(minutes=5), {"q1/a": "y"}, {"items": [], "r": 1}, 1.5, 4.0)
     assert not store.finish_exam(e.id, T0 + timedelta(minutes=6), {}, {}, 0.0, 4.0)  # a double click
     store.save_exam_answers(e.id, {"q1/a": "late"})  # closed: ignored
     got = store.get_exam(e.id)
-    assert got.answers == {"q1/a": "y"} and got.report == {"r": 1} and got.score == 1.5 and got.finished
-    store.update_exam_report(e.id, {"r": 2}, 2.5)
+    assert got.answers == {"q1/a": "y"} and got.report == {"items": [], "r": 1} and got.score == 1.5 and got.finished
+    store.update_exam_report(e.id, {"items": [], "r": 2}, 2.5)  # a report has items (quizlib.store_rows)
     assert store.get_exam(e.id).score == 2.5
     later = store.add_exam("ana", T0 + timedelta(hours=1), T0 + timedelta(hours=2), [("q3", 0)])
     store.add_exam("ben", T0, T0 + timedelta(hours=1), [("q1", 0)])

@@ -107,6 +107,13 @@ def load_banks(path: str | Path = "content", *, strict: bool = False) -> list[Ba
             extra.setdefault(there_i, []).append(
                 Problem(there, other.line, f"duplicate question id {q.id!r}: also at {here}:{q.line}"))
             dropped.setdefault(here_i, set()).add(q.id)
+    for i, b in enumerate(banks):  # `reveals:` must name a question of some bank
+        for q in b.questions:
+            for other in q.reveals:
+                if other not in first_seen:
+                    extra.setdefault(i, []).append(Problem(
+                        _display(Path(q.file)), q.line,
+                        f"question {q.id!r} reveals {other!r}, which is no question of any bank", "warning"))
     for i in extra:  # the first question with an id is kept, later ones are left out
         b = banks[i]
         banks[i] = replace(b, questions=tuple(q for q in b.questions if q.id not in dropped.get(i, ())),

@@ -22,7 +22,7 @@ from quizlib.model import KINDS, Bank, Part, Question, WrongAnswer
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
 PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}
-QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture"}
+QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
 INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
 QUESTION_SECTIONS = PART_SECTIONS | {"prompt", "hints", "variables"}
@@ -197,6 +197,10 @@ def _build_question(rq: RawQuestion, c: Collector, path: Path, bank_id: str,
             if item not in known:
                 c.warn(rq.fields["covers"].line, f"covers {item!r}, which no catalogue in "
                                                  "content/sources/ lists")
+    reveals = _csv(rq.fields["reveals"].value) if "reveals" in rq.fields else ()
+    for other in reveals:
+        if not ID_RE.fullmatch(other):
+            c.error(rq.fields["reveals"].line, f"reveals {other!r}, which is not a question id")
     q_topics = _csv(rq.fields["topics"].value) if "topics" in rq.fields else ()
     reconstructed = (read_bool(rq.fields["reconstructed"].value, rq.fields["reconstructed"].line, c,
                                "reconstructed") if "reconstructed" in rq.fields else False)
@@ -205,7 +209,7 @@ def _build_question(rq: RawQuestion, c: Collector, path: Path, bank_id: str,
     q = Question(id=qid, title=title, prompt=prompt, parts=tuple(parts), source=source,
                  topics=tuple(dict.fromkeys(bank_topics + q_topics)), bank=bank_id, hints=hints,
                  solution=solution, variables=variables, covers=covers, reconstructed=reconstructed,
-                 lecture=lecture, file=str(path), line=rq.line)
+                 lecture=lecture, reveals=reveals, file=str(path), line=rq.line)
     check_placeholders(rq, q, c)
     check_maths(q, lines, c)
     return q

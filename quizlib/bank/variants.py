@@ -106,10 +106,20 @@ def symbol_name(symbol: str) -> str:
 
 # -- rendering ---------------------------------------------------------------
 
+def _given_values(p: Part, values: dict[str, float]) -> tuple[str, ...]:
+    """A formula answer may name the question's given values (`alpha` for α = 0.1, as the prompt
+    does): each variable becomes a `let` of its value, unless the part declares that name itself."""
+    if p.kind not in ("expr", "matrix"):
+        return ()
+    own = {symbol_name(s) for s in p.symbols} | {d.split("=")[0].strip() for d in p.let}
+    return tuple(f"{name} = {sympy_literal(v)}" for name, v in values.items() if name not in own)
+
+
 def _render_part(p: Part, values: dict[str, float]) -> Part:
     return replace(
         p,
         answer=substitute(p.answer, values) if p.kind != "choice" else p.answer,
+        let=tuple(substitute(d, values) for d in p.let) + _given_values(p, values),
         prompt=render_text(p.prompt, values),
         title=render_text(p.title, values),
         symbols=tuple(s for s in p.symbols if symbol_name(s) not in values),

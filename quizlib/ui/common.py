@@ -14,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from quizlib import profiles
 from quizlib.model import Bank
 from quizlib.store import Store, default_db_path, default_db_url, url_from_settings
 from quizlib.ui.course import account_box, identity
@@ -97,7 +98,9 @@ def current_profile() -> str:
     if who is not None:
         return who.profile
     if "profile" not in st.session_state and st.query_params.get("profile"):
-        st.session_state["profile"] = st.query_params["profile"].strip()[:40]
+        asked = st.query_params["profile"]
+        if profiles.name_problem(asked) is None:  # a link with a name the rule refuses opens `default`
+            st.session_state["profile"] = profiles.clean_name(asked)
     return st.session_state.get("profile") or DEFAULT_PROFILE
 
 
@@ -108,8 +111,12 @@ def _choose_profile(store: Store) -> None:
     picked = st.selectbox("Profile", options, index=options.index(current), key="sidebar:profile",
                           help="Whose progress this is. No login: pick your name or type a new one.")
     if picked == NEW_PROFILE:
-        name = st.text_input("New profile name", key="sidebar:new-profile", max_chars=40).strip()
-        if name:
+        name = st.text_input("New profile name", key="sidebar:new-profile", max_chars=profiles.MAX_NAME)
+        problem = profiles.name_problem(name) if name.strip() else None
+        if problem:
+            st.error(problem[0].upper() + problem[1:] + ".")
+        elif name.strip():
+            name = profiles.clean_name(name)
             store.add_profile(name, datetime.now(timezone.utc))
             st.session_state["profile"] = name
             st.session_state.pop("sidebar:profile", None)  # the selector shows the new name next run
@@ -117,6 +124,23 @@ def _choose_profile(store: Store) -> None:
     elif picked != current:
         st.session_state["profile"] = picked
         st.rerun()
+
+
+def unreadable_note(store: Store, profile: str) -> None:
+    """One warning for the stored rows of `profile` that cannot be read (they are left out everywhere).
+
+    The whole profile is read once per session and profile (Store.dump_profile notes every bad
+    row), so the warning shows from the first page on, not only after the page that reads them."""
+    seen = st.session_state.setdefault("sidebar:rows-checked", set())
+    if profile not in seen:
+        store.dump_profile(profile)
+        seen.add(profile)
+    bad = store.unreadable(profile)
+    if bad:
+        st.warning(f"{len(bad)} stored row(s) of this profile cannot be read and are left out "
+                   "(pages, Progress and backups skip them).")
+        with st.expander("Which rows"):
+            st.code("\n".join(bad), language=None)
 
 
 def sidebar() -> None:
@@ -129,6 +153,7 @@ def sidebar() -> None:
         if who is not None:  # course mode: no picker, no ?profile= — the login decides
             account_box(who)
             st.metric("Cards due for review", progress.due_count(store, who.profile, datetime.now(timezone.utc)))
+            unreadable_note(store, who.profile)
             return
         _choose_profile(store)
         if current_profile() != DEFAULT_PROFILE:  # a reload keeps whose progress it is
@@ -137,5 +162,6 @@ def sidebar() -> None:
             del st.query_params["profile"]
         due = progress.due_count(store, current_profile(), datetime.now(timezone.utc))
         st.metric("Cards due for review", due)
+        unreadable_note(store, current_profile())
         st.caption("Open any question directly with `practice?q=<question id>`; "
                    "the Search page gives these links.")
