@@ -29,13 +29,14 @@ def settle(page) -> None:
 
     Streamlit mounts a chart's element only once its (lazily loaded) Vega code is in, after the run
     has finished; every chart of the app has a "Chart: …" caption (quizlib.ui.chart_text), which is
-    plain Markdown, so there must be as many drawn charts as such captions."""
+    plain Markdown, so there must be as many drawn charts as such captions on screen."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
     page.wait_for_function("""() => {
         const drawn = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
             .filter(c => c.querySelector('canvas, svg')).length;
         const captions = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
-            .filter(c => c.innerText.startsWith('Chart: ')).length;
+            .filter(c => c.checkVisibility() && c.innerText.startsWith('Chart: ')  // not in a closed tab,
+                         && !c.innerText.endsWith('no data yet.')).length;               // nor a chart not drawn
         return document.fonts.status === 'loaded' && drawn >= captions;
     }""")
 

@@ -100,3 +100,14 @@ def test_bar_caption_lists_the_bars_and_histogram_its_tallest_bin():
     hist = alt.Chart(pd.DataFrame({"left": [0.0, 1.0], "right": [1.0, 2.0], "count": [3, 7]})).mark_bar().encode(
         x="left:Q", x2="right:Q", y="count:Q")
     assert chart_text.describe(hist) == "Histogram. 2 bins from 0 to 2, the tallest (7) at [1, 2)."
+
+
+def test_a_chart_without_data_is_named_not_drawn():
+    empty = alt.Chart(pd.DataFrame({"facility": [], "discrimination": []})).mark_circle().encode(
+        x=alt.X("facility:Q", title="Facility"), y="discrimination:Q")
+    assert chart_text.describe(empty) == "discrimination against Facility: no data yet."
+    at = AppTest.from_string(
+        "import altair as alt, pandas as pd\nfrom quizlib.ui import chart_text\n"
+        "chart_text.show(alt.Chart(pd.DataFrame({'a': []})).mark_bar().encode(x='a:Q', y='a:Q'))").run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == 0
+    assert [c.value for c in at.caption] == ["Chart: a against a: no data yet."]

@@ -20,10 +20,16 @@ MAX_BARS = 16  # more bars than this: the range, not every bar
 
 
 def show(chart, *, summary: str | None = None, table: bool = True, width="stretch") -> None:
-    """The chart, its caption, and (unless `table` is False) its data in a collapsed table."""
+    """The chart, its caption, and (unless `table` is False) its data in a collapsed table.
+
+    A chart without data is not drawn, only named: Vega would draw an empty mark group that claims
+    a graphics role and has nothing to name (axe `svg-img-alt`), and an empty frame tells nothing."""
+    data = chart_data(chart)
+    if data is not None and data.empty:
+        st.caption(f"Chart: {summary or describe(chart)}")
+        return
     st.altair_chart(chart, width=width)
     st.caption(f"Chart: {summary or describe(chart)}")
-    data = chart_data(chart)
     if table and data is not None and not data.empty:
         with st.expander("Data of this chart (table)"):
             st.dataframe(data, hide_index=True)
@@ -73,7 +79,10 @@ def _describe(chart, inherited: pd.DataFrame | None) -> str:
     if subs:
         return " ".join(s for s in (_describe(c, data) for c in subs) if s)
     if data is None or data.empty:
-        return "no data yet."
+        enc = chart.encoding
+        x, y = _field(getattr(enc, "x", alt.Undefined)), _field(getattr(enc, "y", alt.Undefined))
+        what = f"{_label(enc.y, y)} against {_label(enc.x, x)}" if x and y else "this chart"
+        return f"{what}: no data yet."
     title = _title(chart)
     text = _unit(chart, data)
     return f"{title}: {text}" if title and inherited is not None else text
