@@ -170,6 +170,26 @@ class Bank:
         return not self.errors
 
 
+# Every `CheckResult.error` the checker returns, and what it means (tests/test_answers_errors.py
+# holds the checker to this list). The reading errors (syntax … content) and "timeout" come with
+# valid=False: an answer that was not graded costs nothing.
+CHECK_ERRORS = {
+    "": "correct",
+    "syntax": "the text cannot be read: empty, brackets, operators, LaTeX or labels we do not read",
+    "unknown-name": "a name the question does not declare (the message lists the ones it does)",
+    "unsafe": "quotes, underscores, attribute dots or keywords: refused before anything is read",
+    "too-big": "too long, nested too deeply, or a number or exponent beyond the caps",
+    "content": "the question's reference, symbols or `let` cannot be read: a bank error to report",
+    "timeout": "the exact (SymPy) check took longer than its limit: try a simpler form",
+    "self-grade": "a derivation: graded with its rubric, not by the checker",
+    "listed": "equal to a wrong answer the bank lists; the message is that answer's feedback",
+    "sign": "the negative of the right answer",
+    "factor": "a constant multiple of the right answer",
+    "shape": "a matrix answer of the wrong shape, or factors whose shapes do not fit",
+    "wrong": "readable and wrong, with no more specific diagnosis",
+}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The verdict on one answer. `valid=False` means the text could not be read."""
@@ -178,8 +198,7 @@ class CheckResult:
     valid: bool
     message: str  # Markdown for the student
     latex: str = ""  # the answer as the checker read it ("" if unreadable)
-    error: str = ""  # machine-readable reason: "", "syntax", "unknown-name", "unsafe", "too-big",
-    #                  "timeout", "listed", "sign", "factor", "shape", "wrong"
+    error: str = ""  # machine-readable reason: one of CHECK_ERRORS
     score: float = 0.0  # fraction of the points earned, 0..1
 
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from quizlib.store import Store
 from page_helpers import formulas
+from page_scripts import page_script
 
 BANK = r"""---
 title: Page test bank
@@ -123,7 +124,7 @@ def content(tmp_path, monkeypatch):
 
 
 def open_page(qid: str | None = None, page: str = "practice") -> AppTest:
-    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     if qid:
         at.query_params["q"] = qid
     at.run()
@@ -294,7 +295,7 @@ def test_sidebar_profiles_and_due_count(content):
     assert not at.exception, at.exception
     assert at.sidebar.selectbox(key="sidebar:profile").value == "default"
     assert at.sidebar.metric[0].value == "0"
-    at.sidebar.selectbox(key="sidebar:profile").set_value("➕ New profile…").run()
+    at.sidebar.selectbox(key="sidebar:profile").set_value("New profile…").run()
     at.sidebar.text_input(key="sidebar:new-profile").input("ann").run()
     assert not at.exception, at.exception
     assert at.session_state["profile"] == "ann" and "profile=ann" in at.markdown[-1].value

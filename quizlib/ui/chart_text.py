@@ -17,6 +17,7 @@ import streamlit as st
 
 MAX_GROUPS = 8  # more series than this are summed up as a range, not listed one by one
 MAX_BARS = 16  # more bars than this: the range, not every bar
+TABLE_LABEL = "Data of this chart (table)"
 
 
 def show(chart, *, summary: str | None = None, table: bool = True, width="stretch") -> None:
@@ -31,7 +32,7 @@ def show(chart, *, summary: str | None = None, table: bool = True, width="stretc
     st.altair_chart(chart, width=width)
     st.caption(f"Chart: {summary or describe(chart)}")
     if table and data is not None and not data.empty:
-        with st.expander("Data of this chart (table)"):
+        with st.expander(TABLE_LABEL):
             st.dataframe(data, hide_index=True)
 
 
@@ -52,6 +53,16 @@ def describe(chart) -> str:
     title = _title(chart)
     body = _describe(chart, None)
     return f"{title}. {body}" if title else body
+
+
+def describe_frame(data: pd.DataFrame, x: str, y: str, series: list[str], what: str) -> str:
+    """The caption of a line chart drawn from a raw Vega-Lite spec (the labs' live curves): `what`
+    against x, one line per series, each line's first and last value."""
+    series = [c for c in series if c in data and data[c].astype(str).str.len().gt(0).any()]
+    if data.empty:
+        return f"{what} against {x}: no data yet."
+    by = f", one line per {' and '.join(series)}" if series else ""
+    return f"{what} against {x}{by}. " + _lines(data, x, y, series)
 
 
 # ---------------------------------------------------------------- the walk over the chart's parts
