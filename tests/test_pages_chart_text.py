@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from quizlib.model import Attempt
 from quizlib.ui import chart_text, course
+from page_scripts import page_script
 from test_pages_course import TEACHER
 from test_pages_study import answer
 from test_pages_study import ctx  # noqa: F401 (fixture: the study pages on fixture banks)
@@ -48,7 +49,7 @@ def assert_every_chart_has_its_alternative(at: AppTest, at_least: int) -> None:
 
 @pytest.mark.parametrize("name", LABS)
 def test_every_lab_chart_has_a_caption_and_its_data(name):
-    at = AppTest.from_file(f"../pages/{name}.py", default_timeout=60).run()
+    at = AppTest.from_file(page_script(name), default_timeout=60).run()
     steps = [b for b in at.button if b.label.startswith("Step")]
     if steps:  # the live curves appear after a first slice of training
         steps[0].click().run()
@@ -78,7 +79,7 @@ def test_class_charts_have_captions_and_data(monkeypatch):
         for qid, score in zip(("q-x", "q-y"), scores):
             store.add_attempt(Attempt(profile=f"sub:{who}", question_id=qid, answer=str(score), correct=bool(score),
                                       score=score, max_score=1, created_at=t0, extra={"seconds": 30}))
-    at = AppTest.from_file("../pages/class_view.py", default_timeout=60).run()
+    at = AppTest.from_file(page_script("class_view"), default_timeout=60).run()
     assert at.title[0].value == "Class"
     assert_every_chart_has_its_alternative(at, at_least=2)  # questions, students (no mock exam yet)
 
