@@ -1,7 +1,7 @@
 """axe-core over every page of the app in Chromium: no serious or critical violation but the ones
 Streamlit's own markup causes (tests/axe_scan.py names each, by rule and selector).
 
-Every page app.py declares is opened from the sidebar's list (the labs behind "View more"
+Every page the app declares (quizlib/ui/navigation.py) is opened from the sidebar's list (the labs behind "View more"
 included), plus Practice with a question answered, Progress with that answer's charts and a lab
 after a slice of training; the Class page is scanned in test_browser_login.py (it needs a login).
 One server for the module (conftest's `app_server`); axe's script comes from the package, and a
@@ -10,24 +10,19 @@ test checks that the scans asked nothing of any other host.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from axe_scan import STREAMLIT_OWN, scan, settle
 
-pytestmark = pytest.mark.browser
+from quizlib.ui import navigation
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
 
 
 def declared_pages() -> tuple[set[str], set[str]]:
-    """URL paths of the pages app.py declares with st.Page("….py"): (everyone's, teachers' only)."""
-    everyone, teachers = set(), set()
-    for line in (ROOT / "app.py").read_text(encoding="utf-8").splitlines():
-        for path, args in re.findall(r'st\.Page\(\s*"([^"]+\.py)"([^)]*)\)', line):
-            m = re.search(r'url_path\s*=\s*"([^"]+)"', args)
-            (teachers if '"Teacher"' in line else everyone).add(m.group(1) if m else Path(path).stem)
-    return everyone, teachers
+    """URL paths of the pages the app declares (quizlib/ui/navigation.py): (everyone's, teachers' only)."""
+    return ({p.url for specs in navigation.SECTIONS.values() for p in specs},
+            {p.url for p in navigation.TEACHER})
 
 
 def sidebar_pages(page) -> list[str]:
@@ -47,7 +42,7 @@ def open_page(page, path: str) -> None:
     settle(page)
 
 
-def test_sidebar_lists_every_page_that_app_py_declares(page):
+def test_sidebar_lists_every_page_the_app_declares(page):
     everyone, _ = declared_pages()
     assert len(everyone) >= 13
     open_page(page, "")
@@ -56,8 +51,10 @@ def test_sidebar_lists_every_page_that_app_py_declares(page):
 
 def test_no_serious_violation_on_any_page(page):
     outside = []
+    # Streamlit 1.67 fetches a `:material/…:` page icon (the favicon) from fonts.gstatic.com: not axe's doing
+    favicon = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbols"
     page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith((page.app_url, "data:", "blob:")) else None)
+            if not r.url.startswith((page.app_url, "data:", "blob:", favicon)) else None)
     open_page(page, "")  # a first visit to `/` (a deep link first runs Streamlit's legacy page mode)
     paths = sidebar_pages(page)
     found: dict[str, list[str]] = {}
