@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 
 from quizlib.answers import evaluate_number
+from quizlib.bank import precision
 from quizlib.model import Choice, Part, Question, RubricItem, WrongAnswer
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -115,12 +116,32 @@ def _given_values(p: Part, values: dict[str, float]) -> tuple[str, ...]:
     return tuple(f"{name} = {sympy_literal(v)}" for name, v in values.items() if name not in own)
 
 
-def _render_part(p: Part, values: dict[str, float]) -> Part:
+def _precision_tolerance(p: Part, values: dict[str, float]) -> float | None:
+    """A `precision:` part's absolute tolerance in this variant (significant figures depend on the
+    reference's size); unchanged when the reference has no value (the validator reports that)."""
+    if p.precision is None:
+        return p.atol
+    try:
+        return precision.tolerance(p.precision, evaluate(p.answer, values))
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return p.atol
+
+
+def _with_instruction(prompt: str, p: Part) -> str:
+    """The prompt with the sentence a `precision:` key writes ("Give your answer to …")."""
+    if p.precision is None:
+        return prompt
+    return (prompt.rstrip() + "\n\n" if prompt.strip() else "") + precision.instruction(p.precision)
+
+
+def _render_part(p: Part, values: dict[str, float], multi: bool) -> Part:
+    prompt = render_text(p.prompt, values)
     return replace(
         p,
+        atol=_precision_tolerance(p, values),
         answer=substitute(p.answer, values) if p.kind != "choice" else p.answer,
         let=tuple(substitute(d, values) for d in p.let) + _given_values(p, values),
-        prompt=render_text(p.prompt, values),
+        prompt=_with_instruction(prompt, p) if multi else prompt,
         title=render_text(p.title, values),
         symbols=tuple(s for s in p.symbols if symbol_name(s) not in values),
         choices=tuple(Choice(c.label, render_text(c.text, values), c.correct) for c in p.choices),
@@ -136,11 +157,14 @@ def render(template: Question, k: int) -> Question:
     n = template.n_variants
     k = k % n if n else 0
     values = values_for(template, k)
+    multi = len(template.parts) > 1
+    prompt = render_text(template.prompt, values)
     return replace(
         template,
         title=render_text(template.title, values),
-        prompt=render_text(template.prompt, values),
-        parts=tuple(_render_part(p, values) for p in template.parts),
+        # a single part's precision instruction goes under the question's prompt (its part has none)
+        prompt=prompt if multi or not template.parts else _with_instruction(prompt, template.parts[0]),
+        parts=tuple(_render_part(p, values, multi) for p in template.parts),
         hints=tuple(render_text(h, values) for h in template.hints),
         solution=render_text(template.solution, values),
         variant=k,
