@@ -134,14 +134,20 @@ def _with_instruction(prompt: str, p: Part) -> str:
     return (prompt.rstrip() + "\n\n" if prompt.strip() else "") + precision.instruction(p.precision)
 
 
-def _render_part(p: Part, values: dict[str, float], multi: bool) -> Part:
+def _instruction_in_part(template: Question, p: Part) -> bool:
+    """The precision instruction goes under the part's own prompt when it has one or shares the
+    question with other parts; a lone part without text gets it under the question's prompt."""
+    return len(template.parts) > 1 or bool(p.prompt.strip())
+
+
+def _render_part(p: Part, values: dict[str, float], in_part: bool) -> Part:
     prompt = render_text(p.prompt, values)
     return replace(
         p,
         atol=_precision_tolerance(p, values),
         answer=substitute(p.answer, values) if p.kind != "choice" else p.answer,
         let=tuple(substitute(d, values) for d in p.let) + _given_values(p, values),
-        prompt=_with_instruction(prompt, p) if multi else prompt,
+        prompt=_with_instruction(prompt, p) if in_part else prompt,
         title=render_text(p.title, values),
         symbols=tuple(s for s in p.symbols if symbol_name(s) not in values),
         choices=tuple(Choice(c.label, render_text(c.text, values), c.correct) for c in p.choices),
@@ -157,14 +163,14 @@ def render(template: Question, k: int) -> Question:
     n = template.n_variants
     k = k % n if n else 0
     values = values_for(template, k)
-    multi = len(template.parts) > 1
     prompt = render_text(template.prompt, values)
+    lone = template.parts[0] if len(template.parts) == 1 else None
     return replace(
         template,
         title=render_text(template.title, values),
-        # a single part's precision instruction goes under the question's prompt (its part has none)
-        prompt=prompt if multi or not template.parts else _with_instruction(prompt, template.parts[0]),
-        parts=tuple(_render_part(p, values, multi) for p in template.parts),
+        prompt=(_with_instruction(prompt, lone) if lone and not _instruction_in_part(template, lone)
+                else prompt),
+        parts=tuple(_render_part(p, values, _instruction_in_part(template, p)) for p in template.parts),
         hints=tuple(render_text(h, values) for h in template.hints),
         solution=render_text(template.solution, values),
         variant=k,
