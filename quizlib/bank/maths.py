@@ -90,7 +90,7 @@ def check_maths(q: Question, lines: list[PartLines], c: Collector) -> None:
         try:
             _check_part_maths(part, c)
         except Exception as exc:  # noqa: BLE001 — a checker bug must not take every bank down
-            c.error(answer_line, f"the answer checker failed on {where}: {type(exc).__name__}: {exc}")
+            c.error(pl.answer, f"the answer checker failed on {where}: {type(exc).__name__}: {exc}")
 
 
 def _check_part_maths(part: CheckedPart, c: Collector) -> None:
