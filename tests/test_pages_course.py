@@ -15,6 +15,7 @@ from quizlib import export
 from quizlib.model import Attempt
 from quizlib.store import Store
 from quizlib.ui import course
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -34,7 +35,7 @@ def login(monkeypatch):
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -157,7 +158,7 @@ def test_no_page_shows_another_students_exam_attempts_or_bookmarks(login):
     login(BEN)
     runs = {page: run(page, profile="sub:ana-sub") for page in ("dashboard.py", "review.py", "search.py", "data.py")}
     runs["practice.py"] = run("practice.py", q="l3-mse", profile="sub:ana-sub")
-    at = AppTest.from_file(str(ROOT / "pages" / "exam.py"), default_timeout=60)
+    at = AppTest.from_file(page_script("exam"), default_timeout=60)
     at.query_params["profile"] = "sub:ana-sub"
     at.session_state["exam_report"] = done.id  # Ana's exam id, as if Ben guessed it
     runs["exam.py"] = at.run()
@@ -167,7 +168,7 @@ def test_no_page_shows_another_students_exam_attempts_or_bookmarks(login):
         assert "secret" not in shown and "ana-sub" not in shown and "Ana Lima" not in shown, page
     assert "No finished exams yet." in everything(runs["exam.py"])
     login(ANA)  # the control: the same run shows Ana her own report, so the walk above would have seen it
-    at = AppTest.from_file(str(ROOT / "pages" / "exam.py"), default_timeout=60)
+    at = AppTest.from_file(page_script("exam"), default_timeout=60)
     at.session_state["exam_report"] = done.id
     assert "ana's secret exam answer" in everything(at.run())
     for own in (export.attempts_csv(store, "sub:ben-sub"), export.backup_json(store, "sub:ben-sub", T0)):

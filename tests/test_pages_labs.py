@@ -24,7 +24,7 @@ ALL = ["lab_dropout", "lab_smoothing", "lab_glorot", "lab_weight_decay", "lab_ce
 
 
 def app(name: str, **query) -> AppTest:
-    at = AppTest.from_file(f"../pages/{name}.py", default_timeout=30)
+    at = AppTest.from_file(f"../pages/labs/{name}.py", default_timeout=30)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()

@@ -109,4 +109,4 @@ def echo(part: Part, text: str) -> None:
         st.caption("Read as")
         st.latex(r.latex)
     elif not r.valid:
-        st.warning(f"⚠️ {r.message}" if r.message else "⚠️ This cannot be read yet.")
+        st.warning(r.message or "This cannot be read yet.", icon=":material/warning:")
