@@ -306,6 +306,21 @@ def test_sidebar_profiles_and_due_count(content):
     assert at.session_state["profile"] == "default"
 
 
+@pytest.mark.parametrize("name, problem", [("tab\tname", "control"), ("bad\x07name", "control"), ("   ", None)])
+def test_a_refused_profile_name_stays_in_the_box_with_its_message(content, name, problem):
+    at = AppTest.from_function(_sidebar_script, default_timeout=60)
+    at.run()
+    at.sidebar.selectbox(key="sidebar:profile").set_value("New profile…").run()
+    at.sidebar.text_input(key="sidebar:new-profile").input(name).run()
+    assert not at.exception, at.exception
+    assert "profile=default" in at.markdown[-1].value  # nothing was created or switched to
+    assert sorted(Store(os.environ["QUIZ_DB"]).profiles()) in ([], ["default"])
+    box = at.sidebar.text_input(key="sidebar:new-profile")
+    assert box.value == name  # what the student typed is not lost
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert (problem in errors) if problem else not errors
+
+
 def test_sidebar_due_count_follows_the_store(content):
     from datetime import datetime, timezone
 
