@@ -213,3 +213,11 @@ def test_hostile_sums_integrals_and_expectations(line):
                     asked="Var(w)", answer="a^2/3")
     assert time.monotonic() - t0 < 6
     assert v.marks[0].mark in ("unreadable", "wrong", "unchecked") or line.startswith("E[E["), v.marks[0]
+
+
+def test_huge_input_is_refused_fast_and_only_forty_lines_are_checked():
+    t0 = time.monotonic()
+    v = steps("∂L/∂z = " + "\\int_{0}^{1} " * 20000 + " o")
+    assert v.marks[0].mark == "unreadable" and "too long" in v.marks[0].message
+    v = steps("∂L/∂z = o - g\n" + "= o - g\n" * 5000)
+    assert len(v.marks) == 40 and time.monotonic() - t0 < 20

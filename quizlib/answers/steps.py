@@ -24,7 +24,7 @@ from quizlib.answers import sandbox
 from quizlib.answers.context import ContextError, context_for
 from quizlib.answers.feedback import diagnose
 from quizlib.answers.names import resolve_alias
-from quizlib.answers.parser import ParseError
+from quizlib.answers.parser import MAX_LEN, ParseError
 from quizlib.answers.symbolic import to_sympy
 from quizlib.model import StepMark, StepVerdict
 
@@ -33,6 +33,7 @@ __all__ = ["check_steps", "split_lines", "read_side", "read_random", "validate_s
 LINE_TIMEOUT = 1.0  # seconds of worker time one line may take
 MAX_LINES = 40  # lines of one derivation that are checked
 MAX_DERIVS = 12  # derivatives in one side
+MAX_TEXT = 20_000  # characters of a derivation that are read at all (40 lines of 300 and room for spaces)
 N_POINTS = 10  # random points every comparison uses
 SEED = 20261207  # fixed: the same derivation always gets the same marks
 MARKS = {"ok": "✓", "wrong": "✗", "unchecked": "not checked", "unreadable": "?"}
@@ -69,7 +70,7 @@ def _split_top(s: str, sep: str) -> list[str]:
 def split_lines(text: str) -> list[tuple[int, str, bool, list[str]]]:
     """(line number, text as typed, continues the chain before, side texts) for each non-blank line."""
     out = []
-    for n, raw in enumerate(str(text or "").splitlines(), 1):
+    for n, raw in enumerate(str(text or "")[:MAX_TEXT].splitlines(), 1):
         s = _clean(raw)
         if not s:
             continue
@@ -181,6 +182,8 @@ def read_side(text: str, symbols=(), let=(), depth: int = 0):
     """One side → (ast, ((placeholder, operand side, variable), …)); raises ParseError."""
     if depth > 3:
         raise ParseError("too-big", "Derivatives are nested too deeply.")
+    if len(text) > MAX_LEN:  # before any pattern runs over it
+        raise ParseError("too-big", f"This expression is too long (at most {MAX_LEN} characters).")
     base = context_for("expr", symbols, let)
     names = set(base.names)
     s, found = _front(text, names, {n for n, _ in base.lets})
