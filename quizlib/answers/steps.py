@@ -18,14 +18,12 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import sympy as sp
 
 from quizlib.answers import sandbox
 from quizlib.answers.context import ContextError, context_for
 from quizlib.answers.feedback import diagnose
 from quizlib.answers.names import resolve_alias
 from quizlib.answers.parser import MAX_LEN, ParseError
-from quizlib.answers.symbolic import to_sympy
 from quizlib.model import StepMark, StepVerdict
 
 __all__ = ["check_steps", "split_lines", "read_side", "read_random", "validate_steps", "MARKS", "LINE_TIMEOUT"]
@@ -215,6 +213,10 @@ def read_side(text: str, symbols=(), let=(), depth: int = 0):
 # -- the echo -------------------------------------------------------------------
 
 def _side_latex(side) -> str:
+    import sympy as sp  # imported on first use: loading banks (which validates with this module) needs no SymPy
+
+    from quizlib.answers.symbolic import to_sympy
+
     ast, derivs = side
     names = {}
     for ph, operand, v in derivs:

@@ -67,7 +67,7 @@ def render_item(item: dict, key: str, on_self_grade: Callable[[str, list[int]], 
             st.markdown("Tick what your derivation has:")
             allowed, auto = p.get("allowed") or [True] * len(p["rubric"]), set(p.get("auto_ticked", ()))
             ticked = [j for j, (text, pts) in enumerate(p["rubric"])
-                      if st.checkbox(f"[{pts:g}] {text}" + (" — ✔ ticked by the app" if j in auto else ""),
+                      if st.checkbox(f"[{pts:g}] {text}" + (" — ✓ ticked by the app" if j in auto else ""),
                                      value=j in p["ticked"], key=f"{key}:{p['part_id']}:r{j}",
                                      disabled=not allowed[j])]
             if st.button("Save self-grade", key=f"{key}:{p['part_id']}:save"):

@@ -16,7 +16,7 @@ from quizlib.model import Part, StepVerdict
 
 __all__ = ["verdict_for", "show_marks", "rubric_boxes"]
 
-_STYLE = {"ok": "✅", "wrong": "❌", "unchecked": "⏳", "unreadable": "❓"}
+_COLOUR = {"ok": "green", "wrong": "red", "unchecked": "blue", "unreadable": "orange"}
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -37,9 +37,8 @@ def show_marks(part: Part, text: str) -> StepVerdict | None:
     first_wrong = v.first_wrong
     st.caption("Your steps, as read")
     for m in v.marks:
-        label = f"{_STYLE[m.mark]} {MARKS[m.mark]} · line {m.line}"
         cols = st.columns([1, 4])
-        cols[0].markdown(f"**{label}**")
+        cols[0].markdown(f"**:{_COLOUR[m.mark]}[{MARKS[m.mark]} · line {m.line}]**")
         with cols[1]:
             if m.latex:
                 st.latex(m.latex)
@@ -53,10 +52,10 @@ def show_marks(part: Part, text: str) -> StepVerdict | None:
                 st.warning(f"Line {m.line} cannot be read: {m.message}")
             elif m.mark == "unchecked":
                 st.info(f"Line {m.line} not checked: {m.message}")
-    start = {True: "✅ starts from the quantity asked", False: "❌ does not start from the quantity asked",
-             None: "⏳ start not checked"}[v.starts_right]
-    end = {True: "✅ ends at the answer", False: "❌ does not end at the answer",
-           None: "⏳ end not checked"}[v.ends_right]
+    start = {True: ":green[✓ starts from the quantity asked]",
+             False: ":red[✗ does not start from the quantity asked]", None: ":blue[start not checked]"}[v.starts_right]
+    end = {True: ":green[✓ ends at the answer]", False: ":red[✗ does not end at the answer]",
+           None: ":blue[end not checked]"}[v.ends_right]
     st.markdown(f"**Derivation:** {start} · {end}")
     return v
 
@@ -77,7 +76,7 @@ def rubric_boxes(part: Part, verdict: StepVerdict | None, ck_of) -> list[int]:
             st.session_state[ck] = False
         elif ck not in st.session_state:
             st.session_state[ck] = st.session_state.get(ck + ":saved", auto)
-        note = " — ✔ ticked by the app" if auto else ("" if allowed else " — not in your derivation")
+        note = " — ✓ ticked by the app" if auto else ("" if allowed else " — not in your derivation")
         value = st.checkbox(f"[{item.points:g}] {item.text}{note}", key=ck, disabled=not allowed)
         st.session_state[ck + ":saved"] = value
         if value:
