@@ -1,7 +1,7 @@
 """A step-checked derivation on screen: one step per line, each line's mark beside its preview.
 
-The marks come from `quizlib.grading.check_derivation` (memoised on the text: every rerun redraws
-the page, the text rarely changes). ✓ follows from the line before, ✗ does not (the first ✗ is
+The marks come from `quizlib.grading.check_derivation` (memoised per session on the text: every
+rerun redraws the page, the text rarely changes). ✓ follows from the line before, ✗ does not (the first ✗ is
 highlighted with the sign/factor feedback), "not checked" when it could not be decided in time,
 ? unreadable with the reason. Rubric items whose formula the app found are ticked for the student,
 who may untick them; an item whose formula appears nowhere cannot be ticked.
@@ -19,13 +19,22 @@ __all__ = ["verdict_for", "show_marks", "rubric_boxes"]
 _COLOUR = {"ok": "green", "wrong": "red", "unchecked": "blue", "unreadable": "orange"}
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(text: str, part: Part) -> StepVerdict:
-    return grading.check_derivation(part, text)
+_CACHE = "steps:verdicts"  # session state: (part, text) -> verdict
 
 
 def verdict_for(part: Part, text: str) -> StepVerdict:
-    return _cached(text or "", part)
+    """The marks, memoised per session — except a verdict with a line not checked in time (under
+    load), which is worked out again on the next rerun instead of sticking."""
+    cache = st.session_state.setdefault(_CACHE, {})
+    key = (part, text or "")
+    v = cache.get(key)
+    if v is None:
+        v = grading.check_derivation(part, text or "")
+        if all(m.mark != "unchecked" for m in v.marks):
+            if len(cache) > 200:
+                cache.clear()
+            cache[key] = v
+    return v
 
 
 def show_marks(part: Part, text: str) -> StepVerdict | None:
