@@ -155,7 +155,9 @@ def page(browser, app_server):
     """A fresh browser tab; `page.app_url` is the app's base URL."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     p = context.new_page()
-    p.set_default_timeout(20_000)
+    # generous: under two workers the first page of a fresh server waits for its bank load (~7 s of CPU
+    # here) while the other worker computes; a wait still fails, only later
+    p.set_default_timeout(60_000)
     p.app_url = app_server
     try:
         yield p
