@@ -1,11 +1,16 @@
-"""Benchmark of the labs: compute time of each lab's default page work, and time per live tick.
+"""Benchmark of the labs: compute time of each lab's default page work, time per live tick, and the
+refreshes per second of each running lab in a real browser.
 
-A tick is what the live fragment does every `run_every` seconds while a lab trains: a slice of
-optimisation steps on every arm, then the long-format curves and their Altair chart spec. Prints
-medians over repeats. Run:  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python bench/bench_labs.py
+A tick is what the live fragment does every RUN_EVERY seconds while a lab trains: a slice of
+optimisation steps on every arm, then each chart's data (its metric's rows, the markers) serialised
+to Arrow as Streamlit sends it; the chart spec itself is built once and reused. With --browser (the
+default; --no-browser skips it) a fresh `streamlit run app.py` and Debian's headless Chromium run
+every live lab for 10 s, three times, and the median count of step-counter changes per second is
+printed: the rate the student sees. Run:  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python bench/bench_labs.py
 """
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import sys
@@ -14,11 +19,12 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
 
-import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
 
 from quizlib.labs import batchnorm, ce_mse, dropout, glorot, smoothing, weight_decay  # noqa: E402
+from quizlib.ui.lab_charts import curves_datasets, curves_spec, is_dashed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,13 +38,16 @@ def median_time(fn, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
-def chart_spec(runs, metrics) -> None:
-    """What the fragment renders each tick: rows → DataFrame → Altair spec (no browser)."""
-    import altair as alt
-
-    df = pd.DataFrame(runs.rows())
+def chart_data(runs, metrics) -> None:
+    """What the fragment serialises each tick: every chart's datasets as Arrow IPC (the spec is cached)."""
     for m in metrics:
-        alt.Chart(df[df["metric"] == m]).mark_line().encode(x="step:Q", y="value:Q", color="arm:N").to_dict()
+        d = runs.metric_frame(m)
+        curves_spec(m, dashed=is_dashed(d))
+        for frame in curves_datasets(d, runs.markers).values():
+            table = pa.Table.from_pandas(frame)
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
 
 
 def static_work():
@@ -60,21 +69,53 @@ def static_work():
 def live_labs():
     """(make, settings, steps per tick, default run length, metrics) of each live panel, as the pages set them."""
     return {
-        "dropout": (dropout.OverfitArms, dropout.TrainSettings(), 100, 3000, ["loss", "accuracy"]),
-        "smoothing": (smoothing.SmoothArms, smoothing.TrainSettings(), 50, 3000,
+        "dropout": (dropout.OverfitArms, dropout.TrainSettings(), 50, 3000, ["loss", "accuracy"]),
+        "smoothing": (smoothing.SmoothArms, smoothing.TrainSettings(), 25, 3000,
                       ["confidence (mean max p)", "logit norm"]),
-        "glorot": (glorot.LossArms, glorot.DepthSettings(), 10, 400, ["loss"]),
-        "weight_decay": (weight_decay.DecayArms, weight_decay.DecaySettings(), 50, 3000,
+        "glorot": (glorot.LossArms, glorot.DepthSettings(), 5, 400, ["loss"]),
+        "weight_decay": (weight_decay.DecayArms, weight_decay.DecaySettings(), 25, 3000,
                          ["weight_norm", "loss", "accuracy"]),
-        "batchnorm": (batchnorm.DeepArms, batchnorm.DeepSettings(), 20, 2000, ["loss", "accuracy"]),
+        "ce_mse": (ce_mse.NeuronArms, ce_mse.NeuronSettings(), 5, 300, ["a", "C", "dC_dw"]),
+        "batchnorm": (batchnorm.DeepArms, batchnorm.DeepSettings(), 10, 2000, ["loss", "accuracy"]),
     }
+
+
+def browser_rates(repeats: int = 3) -> dict[str, list[float]]:
+    """Refreshes per second of each running lab in headless Chromium: step-counter changes over 10 s."""
+    from playwright.sync_api import sync_playwright
+
+    from app_process import streamlit_app
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from test_browser_labs import COUNT_JS, STEP_JS, WINDOW_S
+
+    out: dict[str, list[float]] = {}
+    with streamlit_app({"QUIZ_DB": str(Path(os.environ.get("TMPDIR", "/tmp")) / "bench_labs.sqlite3")}) as url, \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for name in live_labs():
+            for _ in range(repeats):
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                page.goto(f"{url}/lab_{name}")
+                page.get_by_role("button", name="Start").click()
+                page.wait_for_function(f"() => ({STEP_JS})() > 0", timeout=60_000)
+                page.evaluate(COUNT_JS)
+                page.wait_for_function(f"() => performance.now() - window.__labStart >= {WINDOW_S * 1000}",
+                                       timeout=(WINDOW_S + 30) * 1000, polling=200)
+                ticks, secs = page.evaluate("() => [window.__labTicks, (performance.now() - window.__labStart) / 1000]")
+                done = page.evaluate(STEP_JS)
+                out.setdefault(name, []).append(ticks / secs)
+                if done >= live_labs()[name][3]:
+                    print(f"  ({name}: the run ended inside the window, at {done} steps: the rate is a lower bound)")
+                page.close()
+        browser.close()
+    return out
 
 
 def page_time(name: str, repeats: int = 3) -> float:
     """Median wall time of a page's first script run in AppTest (Streamlit overhead included)."""
     from streamlit.testing.v1 import AppTest
 
-    return median_time(lambda: AppTest.from_file(str(ROOT / "pages" / f"lab_{name}.py"),
+    return median_time(lambda: AppTest.from_file(str(ROOT / "pages" / "labs" / f"lab_{name}.py"),
                                                  default_timeout=60).run(), repeats)
 
 
@@ -91,16 +132,25 @@ def main() -> None:
             while runs.steps < length and runs.error is None:
                 t = time.perf_counter()
                 runs.step(per_tick)
-                chart_spec(runs, metrics)
+                chart_data(runs, metrics)
                 ticks.append(time.perf_counter() - t)
             tick = statistics.median(ticks)
-            full = median_time(lambda: make(settings).step(length), repeats=3)
+            full = median_time(lambda make=make, settings=settings, length=length: make(settings).step(length),
+                               repeats=3)
             length = f"  ({length} steps)"
-        tick_s = f"{tick * 1e3:>7.0f} ms" if tick == tick else f"{'-':>10}"
-        full_s = f"{full:>9.2f} s" if full == full else f"{'-':>11}"
+        tick_s = f"{tick * 1e3:>7.0f} ms" if not math.isnan(tick) else f"{'-':>10}"
+        full_s = f"{full:>9.2f} s" if not math.isnan(full) else f"{'-':>11}"
         print(f"{name:<14}{compute * 1e3:>7.1f} ms{page * 1e3:>8.0f} ms{tick_s}{per_tick!s:>12}{full_s}{length}")
     print("compute = the page's own NumPy work; page run = AppTest first run of the page (median of 3);")
-    print("tick = one fragment tick (steps on every arm + curves + Altair spec), median over a full run.")
+    print("tick = one fragment tick (steps on every arm + each chart's data as Arrow), median over a full run.")
+    if "--no-browser" in sys.argv:
+        return
+    print(f"\nuptime: {os.getloadavg()[0]:.1f} load (1 min) on {os.cpu_count()} cores")
+    rates = browser_rates()
+    print(f"{'lab':<14}{'refreshes/s (median of 3 × 10 s)':>36}   all")
+    for name, r in rates.items():
+        print(f"{name:<14}{statistics.median(r):>36.1f}   {', '.join(f'{x:.1f}' for x in r)}")
+    print(f"load after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -71,10 +71,3 @@ def identity_from(user: Mapping) -> Identity:
 
 def is_teacher(settings: CourseSettings, who: Identity | None) -> bool:
     return who is not None and bool(who.email) and who.email.lower() in settings.teachers
-
-
-def may_read(settings: CourseSettings, who: Identity | None, profile: str) -> bool:
-    """Whether `who` may read `profile`'s progress: their own, or any as a teacher; local mode: anyone."""
-    if not settings.enabled:
-        return True
-    return who is not None and (who.profile == profile or is_teacher(settings, who))

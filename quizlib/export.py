@@ -2,8 +2,8 @@
 
 The Anki deck (`.apkg`, written with genanki) has fixed deck and note-type ids and one
 note per question whose GUID is `genanki.guid_for(question id)`: importing a newer
-deck updates the notes already in Anki instead of adding copies. Maths moves from
-Markdown's `$…$`/`$$…$$` to Anki's own `\\(…\\)`/`\\[…\\]`. A backup is one JSON
+deck updates the notes already in Anki instead of adding copies. Card text goes through
+`quizlib.card_html` (markdown-it-py; maths to Anki's `\\(…\\)`/`\\[…\\]`). A backup is one JSON
 file with every row of a profile (attempts, cards, bookmarks, exams, variants), keyed
 by natural keys — a UUID per attempt and exam, (profile, question) for the rest — so
 importing it twice, or into a store that already has part of it, adds each row once;
@@ -26,7 +26,8 @@ from pathlib import Path
 
 import genanki
 
-from quizlib import backup_check, markdown_maths
+from quizlib import backup_check, card_html
+from quizlib.answers import preview
 from quizlib.backup_check import BACKUP_FORMAT, BACKUP_VERSION, Backup
 from quizlib.model import Bank, Part, Question
 from quizlib.profiles import clean_name
@@ -46,53 +47,47 @@ MODEL = genanki.Model(
 
 
 # -- Anki ---------------------------------------------------------------------------
-def anki_math(text: str) -> str:
-    """`$$x$$` → `\\[x\\]` and `$x$` → `\\(x\\)`; an escaped `\\$` stays a dollar sign."""
-    return markdown_maths.to_delimiters(text)
-
-
 def to_html(markdown: str) -> str:
-    """Just enough Markdown for a card: maths, `code`, **bold**, paragraphs and line breaks."""
-    out = html.escape(anki_math(markdown.strip()), quote=False)  # MathJax reads the decoded text
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
-    return "<br><br>".join(p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", out))
+    """Bank Markdown as card HTML (markdown-it-py: lists, tables, emphasis; maths for MathJax)."""
+    return card_html.to_html(markdown)
 
 
 def _answer_latex(part: Part) -> str | None:
-    try:
-        from quizlib.answers import preview
-        r = preview(part.answer, part.kind, list(part.symbols), let=part.let, functions=part.functions)
-        return r.latex if r.valid and r.latex else None
-    except Exception:  # noqa: BLE001 - the answers module missing or the reference odd: show the text
-        return None
+    """The reference as the checker reads it, or None (then the card shows the text as typed)."""
+    r = preview(part.answer, part.kind, list(part.symbols), let=part.let, functions=part.functions)
+    return r.latex if r.valid and r.latex else None
 
 
 def _answer_html(part: Part) -> str:
     if part.kind == "derivation":
         return "<i>Derivation: see the model solution.</i>"
     if part.kind == "choice":
-        return "<br>".join(f"({c.label}) {to_html(c.text)}" for c in part.choices if c.correct)
+        return _choices_html(c for c in part.choices if c.correct)
     latex = _answer_latex(part) if part.kind in ("expr", "number", "matrix") else None
     return r"\(" + html.escape(latex, quote=False) + r"\)" if latex else f"<code>{html.escape(part.answer)}</code>"
 
 
+def _choices_html(choices) -> str:
+    return "<br>".join(f"({c.label}) {card_html.to_inline_html(c.text)}" for c in choices)
+
+
 def card_sides(q: Question) -> tuple[str, str]:
     """(front, back) HTML of a question's note: prompt (and parts) / answers and model solution."""
-    front = [f"<b>{to_html(q.title)}</b> ({q.points:g} points)", to_html(q.prompt)]
+    inline = card_html.to_inline_html
+    front = [f"<p><b>{inline(q.title)}</b> ({q.points:g} points)</p>", to_html(q.prompt)]
     back = []
     for p in q.parts:
         if q.is_multi:
-            front.append(f"<b>{html.escape(p.id)}.</b> {to_html(p.title)} {to_html(p.prompt)}")
+            front.append(f"<p><b>{html.escape(p.id)}.</b> {inline(p.title)}</p>{to_html(p.prompt)}")
         if p.kind == "choice" and not q.is_multi:
-            front.append("<br>".join(f"({c.label}) {to_html(c.text)}" for c in p.choices))
+            front.append(f"<p>{_choices_html(p.choices)}</p>")
         label = f"<b>{html.escape(p.id)}:</b> " if q.is_multi else "<b>Answer:</b> "
-        back.append(label + _answer_html(p))
+        back.append(f"<p>{label}{_answer_html(p)}</p>")
         if p.solution:
             back.append(to_html(p.solution))
     if q.solution:
-        back.append("<b>Solution</b><br>" + to_html(q.solution))
-    return "<br><br>".join(front), "<br><br>".join(back)
+        back.append("<p><b>Solution</b></p>" + to_html(q.solution))
+    return "\n".join(front), "\n".join(back)
 
 
 def _deck_id(bank: Bank) -> int:

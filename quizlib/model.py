@@ -60,6 +60,17 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class Precision:
+    """How a number answer is to be rounded: `precision: 3 decimals` / `precision: 4 significant`.
+
+    It sets the part's tolerance (half a unit in the last asked digit, per variant) and writes the
+    instruction the prompt shows, so the text never disagrees with the grading."""
+
+    digits: int
+    mode: str  # "decimals" | "significant"
+
+
+@dataclass(frozen=True)
 class Part:
     """One graded answer box. Single-part questions have exactly one, with id ""."""
 
@@ -74,6 +85,7 @@ class Part:
     let: tuple[str, ...] = ()  # derived symbols, "h = relu(W1^T x + b1)"
     rtol: float | None = None
     atol: float | None = None
+    precision: Precision | None = None  # a `precision:` key; the rendered part's atol comes from it
     choices: tuple[Choice, ...] = ()
     wrong_answers: tuple[WrongAnswer, ...] = ()
     rubric: tuple[RubricItem, ...] = ()
@@ -170,6 +182,26 @@ class Bank:
         return not self.errors
 
 
+# Every `CheckResult.error` the checker returns, and what it means (tests/test_answers_errors.py
+# holds the checker to this list). The reading errors (syntax … content) and "timeout" come with
+# valid=False: an answer that was not graded costs nothing.
+CHECK_ERRORS = {
+    "": "correct",
+    "syntax": "the text cannot be read: empty, brackets, operators, LaTeX or labels we do not read",
+    "unknown-name": "a name the question does not declare (the message lists the ones it does)",
+    "unsafe": "quotes, underscores, attribute dots or keywords: refused before anything is read",
+    "too-big": "too long, nested too deeply, or a number or exponent beyond the caps",
+    "content": "the question's reference, symbols or `let` cannot be read: a bank error to report",
+    "timeout": "the exact (SymPy) check took longer than its limit: try a simpler form",
+    "self-grade": "a derivation: graded with its rubric, not by the checker",
+    "listed": "equal to a wrong answer the bank lists; the message is that answer's feedback",
+    "sign": "the negative of the right answer",
+    "factor": "a constant multiple of the right answer",
+    "shape": "a matrix answer of the wrong shape, or factors whose shapes do not fit",
+    "wrong": "readable and wrong, with no more specific diagnosis",
+}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The verdict on one answer. `valid=False` means the text could not be read."""
@@ -178,8 +210,7 @@ class CheckResult:
     valid: bool
     message: str  # Markdown for the student
     latex: str = ""  # the answer as the checker read it ("" if unreadable)
-    error: str = ""  # machine-readable reason: "", "syntax", "unknown-name", "unsafe", "too-big",
-    #                  "timeout", "listed", "sign", "factor", "shape", "wrong"
+    error: str = ""  # machine-readable reason: one of CHECK_ERRORS
     score: float = 0.0  # fraction of the points earned, 0..1
 
 

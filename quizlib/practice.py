@@ -78,10 +78,6 @@ def select(banks: Iterable[Bank], bank: str = ALL, topic: str = ALL, lecture: in
             if topic in (ALL, *q.topics) and (lecture == ALL or q.lecture == lecture)]
 
 
-def find(banks: Iterable[Bank], qid: str) -> Question | None:
-    return next((q for b in banks for q in b.questions if q.id == qid), None)
-
-
 def rng(seed: int) -> np.random.Generator:
     """The Generator a page passes in (pages do not import NumPy)."""
     return np.random.default_rng(seed)
@@ -131,6 +127,11 @@ def rendered(question: Question, k: int) -> Question:
     from quizlib.bank.variants import variant_of
 
     return variant_of(question, k)
+
+
+def stored_variant(store, profile: str, question: Question) -> Question:
+    """The question rendered for the variant this profile was last shown (variant 0 if none yet)."""
+    return rendered(question, store.get_variant(profile, question.id) or 0)
 
 
 # -- attempts and score ---------------------------------------------------------------------

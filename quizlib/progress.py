@@ -57,14 +57,9 @@ def due_count(store: Store, profile: str, now: datetime) -> int:
     return len(store.cards(profile, due_before=now))
 
 
-def due_by_day(store: Store, profile: str, now: datetime, days: int = 14) -> list[tuple[int, int]]:
-    """(day offset, cards due that day) for the coming `days`; day 0 includes everything overdue."""
-    counts = [0] * days
-    for c in store.cards(profile):
-        offset = max(0, (c.due.date() - now.date()).days)
-        if offset < days:
-            counts[offset] += 1
-    return list(enumerate(counts))
+def answered_since(store: Store, profile: str, qid: str | None, since: datetime, mode: str) -> bool:
+    """Has the question been graded (in `mode`) since it was put on screen?"""
+    return qid is not None and any(a.mode == mode and a.created_at >= since for a in store.attempts(profile, qid))
 
 
 # -- review later ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from functools import lru_cache
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
 __all__ = ["Card", "Rating", "ReviewLog", "ScheduleSettings", "rating_for", "new_card", "review",
-           "card_to_json", "card_from_json", "is_due"]
+           "card_to_json", "card_from_json"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,3 @@ def card_to_json(card: Card) -> str:
 
 def card_from_json(text: str) -> Card:
     return Card.from_json(text)
-
-
-def is_due(card: Card, now: datetime) -> bool:
-    return card.due <= _utc(now)

@@ -3,9 +3,9 @@ import pytest
 
 from quizlib.answers.latex import LatexError, latex_to_plain
 from quizlib.answers.parser import Grammar, parse
-from quizlib.answers.names import EXPR_FUNCTIONS
+from quizlib.answers.registry import expr_functions
 
-G = Grammar(("x", "y", "z", "p", "lam", "W1", "o", "g"), dict(EXPR_FUNCTIONS))
+G = Grammar(("x", "y", "z", "p", "lam", "W1", "o", "g"), expr_functions())
 
 
 @pytest.mark.parametrize("latex, plain", [

@@ -9,7 +9,7 @@ import pytest
 from quizlib.answers import check, preview
 from quizlib.answers.matrix import ShapeError, infer_shape
 from quizlib.answers.parser import Grammar, parse
-from quizlib.answers.names import MATRIX_FUNCTIONS
+from quizlib.answers.registry import matrix_functions
 from quizlib.model import WrongAnswer
 
 SYMS = ["x: D×1", "W1: D×H", "b1: H×1", "W2: H×K", "b2: K×1", "g: K×1"]
@@ -41,7 +41,7 @@ def test_reference_gradients_match_finite_differences():
 
     from quizlib.answers.matrix import evaluate
     env = dict(P, x=x, g=g)
-    g_ = Grammar(("x", "W1", "b1", "W2", "b2", "g", "h", "o"), dict(MATRIX_FUNCTIONS), matrix=True)
+    g_ = Grammar(("x", "W1", "b1", "W2", "b2", "g", "h", "o"), matrix_functions(), matrix=True)
     env["h"] = evaluate(parse("relu(W1^T x + b1)", g_), env)
     env["o"] = evaluate(parse("softmax(W2^T h + b2)", g_), env)
     for name, formula in GRADS.items():
@@ -121,7 +121,7 @@ def test_int_dims_and_outer_products():
 
 def test_infer_shape_errors():
     shapes = {"A": ("D", "H"), "v": ("H", 1)}
-    g_ = Grammar(("A", "v"), dict(MATRIX_FUNCTIONS), matrix=True)
+    g_ = Grammar(("A", "v"), matrix_functions(), matrix=True)
     assert infer_shape(parse("A v", g_), shapes) == ("D", 1)
     assert infer_shape(parse("v^T A^T", g_), shapes) == (1, "D")
     assert infer_shape(parse("2 v ⊙ v + 1", g_), shapes) == ("H", 1)

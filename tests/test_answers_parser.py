@@ -2,12 +2,13 @@
 import pytest
 
 from quizlib.answers.parser import MAX_LEN, Grammar, ParseError, parse
-from quizlib.answers.names import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, parse_decls, resolve_alias
+from quizlib.answers.names import parse_decls, resolve_alias
+from quizlib.answers.registry import expr_functions, matrix_functions
 
 G = Grammar(("o", "g", "x", "y", "z", "lam", "eta", "lr", "grad", "W1", "a1", "a2", "n"),
-            dict(EXPR_FUNCTIONS))
-M = Grammar(("W1", "x", "b1", "h"), dict(MATRIX_FUNCTIONS), matrix=True)
-NUM = Grammar((), dict(EXPR_FUNCTIONS), number=True)
+            expr_functions())
+M = Grammar(("W1", "x", "b1", "h"), matrix_functions(), matrix=True)
+NUM = Grammar((), expr_functions(), number=True)
 
 
 def S(n):

@@ -49,10 +49,10 @@ def exams(store: Store, profile: str) -> list[dict]:
 
 
 def figures(store: Store, profile: str) -> dict:
-    """What the Progress page shows: totals, per topic/bank/source, over time, weakest, cards due."""
+    """What the Progress page shows: totals, per topic/source, over time, weakest, cards due."""
     df = stats.attempts_frame(store, profile, banks())
     return {"totals": stats.totals(df), "topic": stats.by_topic(df).to_dict("records"),
-            "bank": stats.by_bank(df).to_dict("records"), "source": stats.by_source(df).to_dict("records"),
+            "source": stats.by_source(df).to_dict("records"),
             "time": stats.over_time(df).to_dict("records"), "weakest": stats.weakest(df).to_dict("records"),
             "due": progress.due_count(store, profile, NOW),
             "ahead": stats.due_ahead(store, profile, NOW).to_dict("records"),

@@ -23,6 +23,16 @@ def content():
     return by_id, practice.lectures(banks), official
 
 
+def official_points() -> dict[str, float]:
+    """The official list's points per item, read from the catalogues in content/sources/."""
+    items = {}
+    for f in (ROOT / "content" / "sources").glob("npfl114-lecture-*.md"):
+        text = f.read_text(encoding="utf-8")
+        for item, pts in re.findall(r"^- (npfl-l\d\d-q\d+): .*\[(\d+)\]\s*$", text, flags=re.MULTILINE):
+            items[item] = float(pts)
+    return items
+
+
 def drawn_ids(page) -> list[str]:
     page.locator("[class*='st-key-exam-q-']").first.wait_for()
     classes = page.locator("[class*='st-key-exam-q-']").evaluate_all("els => els.map(e => e.className)")
@@ -54,9 +64,12 @@ def test_exam_across_all_lectures_then_a_lecture_range(page):
     assert len(ids) == len(official) == len(set(ids))
     assert sorted(by_id[i].lecture for i in ids) == official  # round the lectures: one each
     assert all(official_items(by_id[i]) for i in ids)
-    for i in ids:  # each question's header names its lecture and its real points
+    real = official_points()
+    for i in ids:  # each question's header names its lecture and its real points (the list's, from the catalogue)
         caption = page.locator(f".st-key-exam-q-{i}").get_by_text(re.compile(r"points · .* · lecture \d+"))
-        assert f"lecture {by_id[i].lecture}" in caption.first.inner_text()
+        shown = caption.first.inner_text()
+        assert f"lecture {by_id[i].lecture}" in shown
+        assert float(shown.split(" points")[0]) in {real[item] for item in official_items(by_id[i])}, (i, shown)
     page.locator(".st-key-exam-submit button").click()
     page.get_by_text(re.compile(r"Score: [\d.]+ / [\d.]+")).wait_for()
 

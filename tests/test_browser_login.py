@@ -55,7 +55,7 @@ teachers = ["teach@uni.example"]
         with streamlit_app(env, port=port, args=(f"--secrets.files={secrets_file}",)) as url:
             context = browser.new_context(viewport={"width": 1280, "height": 1000})
             page = context.new_page()
-            page.set_default_timeout(30_000)
+            page.set_default_timeout(60_000)  # generous: CI machines are shared
             try:
                 # nobody logged in: the login screen, whatever page or profile is asked for
                 page.goto(f"{url}/?profile=ana")

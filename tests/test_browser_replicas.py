@@ -30,7 +30,7 @@ def test_two_processes_share_progress_and_exam(browser, pg_server):
     with streamlit_app({"QUIZ_DB_URL": db}) as a, streamlit_app({"QUIZ_DB_URL": db}) as b:
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)  # generous: CI machines are shared
         try:
             # 1. answer on A
             open_app(page, a, "practice?q=l3-mse&profile=ana")

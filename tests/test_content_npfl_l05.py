@@ -48,7 +48,8 @@ def test_resnet_bottleneck_projection_and_resolution(v):
     f, k = int(v["F"]), int(v["k"])
     block = conv_weights(1, 4 * f, f) + conv_weights(3, f, f) + conv_weights(1, f, 4 * f)
     assert value(answer(BANK, "l5-resnet", "weights"), v) == block
-    assert value(answer(BANK, "l5-resnet", "projection"), v) == conv_weights(1, f, 2 * f)
+    # the projection joins the outer ends: 4F channels of the old stage to 4 * 2F of the new one
+    assert value(answer(BANK, "l5-resnet", "projection"), v) == conv_weights(1, 4 * f, 4 * (2 * f))
     # the stem: 7x7 stride 2 pad 3, then 3x3 max pool stride 2 pad 1; stages 2-4 start with stride 2
     size = out_size(out_size(224, 7, 2, 3), 3, 2, 1)
     for stage in range(2, k + 1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizlib.course import CourseSettings, Identity, identity_from, is_teacher, may_read, settings_from
+from quizlib.course import CourseSettings, identity_from, is_teacher, settings_from
 from quizlib.errors import StoreError
 
 
@@ -32,12 +32,3 @@ def test_teachers_by_verified_email_only():
     assert not is_teacher(s, identity_from({"sub": "t", "email": "teach@uni.example", "email_verified": False}))
     assert not is_teacher(s, identity_from({"sub": "teach@uni.example"}))  # a subject is not an e-mail
     assert not is_teacher(s, None)
-
-
-def test_who_may_read_whom():
-    s = CourseSettings(True, frozenset({"t@x"}))
-    ana, ben, teacher = Identity("a", "a@x"), Identity("b", "b@x"), Identity("t", "t@x")
-    assert may_read(s, ana, "sub:a") and not may_read(s, ana, "sub:b") and not may_read(s, ben, "sub:a")
-    assert may_read(s, teacher, "sub:a") and not may_read(s, None, "sub:a")
-    assert not may_read(s, ana, "a")  # a local profile named like the subject is someone else
-    assert may_read(CourseSettings(), None, "anyone")

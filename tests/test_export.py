@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import genanki
 import pytest
 
-from quizlib import exam, export, progress
+from quizlib import exam, export, markdown_maths, progress
 from quizlib.errors import StoreError
 from quizlib.model import Attempt, Bank
 from quizlib.store import Store
@@ -36,10 +36,24 @@ def open_apkg(path, tmp_path):
     return notes, decks, models, n_cards
 
 
-def test_anki_math():
-    assert export.anki_math(r"If $x^2$ then $$\frac{a}{b}$$.") == r"If \(x^2\) then \[\frac{a}{b}\]."
-    assert export.anki_math(r"costs \$5 and \$6") == "costs $5 and $6"
-    assert export.anki_math("$$a$$ and $b$ and $$c\nd$$") == "\\[a\\] and \\(b\\) and \\[c\nd\\]"
+def test_maths_delimiters_for_anki():
+    assert markdown_maths.to_delimiters(r"If $x^2$ then $$\frac{a}{b}$$.") == r"If \(x^2\) then \[\frac{a}{b}\]."
+    assert markdown_maths.to_delimiters(r"costs \$5 and \$6") == "costs $5 and $6"
+    assert markdown_maths.to_delimiters("$$a$$ and $b$ and $$c\nd$$") == "\\[a\\] and \\(b\\) and \\[c\nd\\]"
+
+
+def test_a_card_renders_lists_tables_italics_and_leaves_maths_alone():
+    prompt = ("Given *italic* and **bold**, with $x_1 * y_2$ and $a_i \\cdot b_i$ (no emphasis there):\n\n"
+              "- first $W^\\top x$\n- second, costs \\$5\n\n"
+              "| layer | output |\n|---|---|\n| hidden | $h_1 = \\sigma(z_1)$ |\n\n"
+              "$$\\frac{\\partial L}{\\partial w_{*}} < 1$$")
+    front, _ = export.card_sides(q("m", "l1", prompt=prompt))
+    assert "<em>italic</em>" in front and "<strong>bold</strong>" in front
+    assert r"\(x_1 * y_2\)" in front and r"\(a_i \cdot b_i\)" in front
+    assert "<ul>\n<li>first \\(W^\\top x\\)</li>\n<li>second, costs $5</li>\n</ul>" in front
+    assert "<table>" in front and "<th>layer</th>" in front and r"<td>\(h_1 = \sigma(z_1)\)</td>" in front
+    assert r"\[\frac{\partial L}{\partial w_{*}} &lt; 1\]" in front
+    assert "$" not in front.replace("costs $5", "") and "<em>1" not in front
 
 
 def test_apkg_notes_guids_fields(tmp_path):

@@ -262,6 +262,49 @@ def test_bad_data():
         nn.MLP([3, 1], output="sigmoid").loss_and_grads(X, [0, 2])
 
 
+@pytest.mark.parametrize("labels", [[-1, 0], np.array([0, -3], dtype=np.int32), np.array([2, 0], dtype=np.uint8)])
+def test_labels_out_of_range_at_either_end(labels):
+    # the range check is one pass over the labels viewed as unsigned: negative ones must fail too
+    with pytest.raises(errors.ConfigError, match=r"out of range.*\[0, 1\]"):
+        nn.MLP([3, 4, 2]).loss_and_grads(np.ones((2, 3)), labels)
+
+
+def test_dropout_is_checked_when_set_and_a_bad_value_changes_nothing():
+    mlp = nn.MLP([3, 4, 2], dropout=0.2)
+    with pytest.raises(errors.ConfigError, match="dropout p"):
+        mlp.dropout = 1.0  # checked here once, not again on every training step
+    assert mlp.dropout == 0.2
+    mlp.dropout = 0.5
+    assert mlp.dropout == 0.5
+
+
+@pytest.mark.parametrize("output,loss,alpha", [("softmax", "ce", 0.0), ("softmax", "ce", 0.3), ("sigmoid", "ce", 0.2),
+                                               ("sigmoid", "mse", 0.1), ("linear", "mse", 0.0)])
+def test_backprop_on_checked_targets_is_loss_and_grads_bit_for_bit(output, loss, alpha):
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(6, 3))
+    y = rng.integers(0, 2, 6) if output == "softmax" else rng.integers(0, 2, (6, 2)).astype(float)
+    a, b = (nn.MLP([3, 5, 2], output=output, loss=loss, dropout=0.3, batchnorm=True, seed=1) for _ in range(2))
+    la, gwa, gba = a.loss_and_grads(X, y, l2=0.1, label_smoothing=alpha, rng=np.random.default_rng(3))
+    lb, gwb, gbb = b.backprop(X, b.targets(y, alpha), 0.1, alpha, np.random.default_rng(3))
+    assert la == lb
+    for g, h in zip(gwa + gba + a.bn_grads[0] + a.bn_grads[1], gwb + gbb + b.bn_grads[0] + b.bn_grads[1]):
+        np.testing.assert_array_equal(g, h)
+
+
+def test_smoothed_losses_use_the_smoothed_targets():
+    # the step builds (1−α)·one-hot + α/K inline; it must be smooth_targets' t (and y(1−α)+α/2 for sigmoid)
+    z = np.array([[1.0, -0.5, 2.0], [0.3, 0.1, -1.0]])
+    t = nn.smooth_targets([2, 0], 3, 0.3)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    loss, dz = nn.softmax_ce(z, np.array([2, 0]), 0.3)
+    assert loss == pytest.approx(-(t * logp).sum() / 2, rel=1e-14)
+    np.testing.assert_allclose(dz, (np.exp(logp) - t) / 2, rtol=1e-13)
+    mlp = nn.MLP([1, 1], output="sigmoid")
+    zs, ys = np.array([[0.7], [-1.2]]), np.array([[1.0], [0.0]])
+    assert mlp.data_loss(zs, ys, 0.2)[0] == mlp.data_loss(zs, nn.smooth_binary_targets(ys, 0.2))[0]
+
+
 def test_divergence_message():
     assert nn.divergence_message(0.3, 5) is None
     assert nn.divergence_message(float("nan"), 17) == (

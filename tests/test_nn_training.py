@@ -102,6 +102,30 @@ def test_bad_configs(kwargs, match):
         Run(dataclasses.replace(FAST, **kwargs))
 
 
+def test_smoothing_a_linear_output_is_refused_at_start_and_mid_run():
+    # the training step no longer checks the targets against α: the config does, where α enters
+    linear = dataclasses.replace(FAST, output="linear")
+    with pytest.raises(ConfigError, match="label smoothing needs class targets"):
+        Run(dataclasses.replace(linear, label_smoothing=0.1))
+    run = Run(linear)
+    run.step(5)
+    with pytest.raises(ConfigError, match="label smoothing needs class targets"):
+        run.update_config(dataclasses.replace(linear, label_smoothing=0.1))
+    assert run.config == linear and run.markers == []
+    run.step(5)
+    assert run.error is None and run.steps == 10
+
+
+def test_bad_live_settings_mid_run_change_nothing():
+    run = Run(FAST)
+    run.step(5)
+    for bad, match in ((dict(dropout=1.0), "dropout"), (dict(lr=-0.1), "learning rate"), (dict(l2=float("nan")), "l2"),
+                       (dict(label_smoothing=1.5), "smoothing"), (dict(weight_decay=-1.0), "weight_decay")):
+        with pytest.raises(ConfigError, match=match):
+            run.update_config(dataclasses.replace(FAST, **bad))
+    assert run.config == FAST and run.mlp.dropout == 0.0 and run.markers == []
+
+
 def test_confidence_is_mean_max_probability():
     run = Run(FAST)
     p = run.mlp.forward(run.X_train)

@@ -15,6 +15,7 @@ from quizlib import export
 from quizlib.model import Attempt
 from quizlib.store import Store
 from quizlib.ui import course
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -34,7 +35,7 @@ def login(monkeypatch):
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -119,3 +120,56 @@ def test_backup_import_lands_in_your_own_profile(login, tmp_path):
     store = Store(os.environ["QUIZ_DB"])
     result = export.import_backup(store, json.dumps(doc), T0, profile="sub:ana-sub")  # what data.py passes
     assert result["profile"] == "sub:ana-sub" and store.attempts("sub:ben-sub") == []
+
+
+def everything(at: AppTest) -> str:
+    """Every value the run rendered: text elements, widget values and labels, tables, expanders."""
+    seen = []
+
+    def walk(node):
+        for attr in ("value", "label", "body"):
+            v = getattr(node, attr, None)
+            if v is not None and not callable(v):
+                seen.append(v.to_csv() if hasattr(v, "to_csv") else str(v))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(seen)
+
+
+def test_no_page_shows_another_students_exam_attempts_or_bookmarks(login):
+    """Ana has an answered, bookmarked question and a submitted mock exam; Ben opens every
+    student page with her profile in the URL (and her exam's id in his session) and sees none of it."""
+    from quizlib import exam
+    from quizlib.bank import load_banks
+
+    store = Store(os.environ["QUIZ_DB"])
+    seed(store)
+    store.add_attempt(Attempt(profile="sub:ana-sub", question_id="l3-mse", answer="ana's secret answer",
+                              correct=False, score=0, max_score=2, created_at=T0, part_id="loss"))
+    store.add_bookmark("sub:ana-sub", "l3-mse", T0, note="ana's secret note")
+    banks = load_banks(ROOT / "content")
+    rec = exam.start(store, "sub:ana-sub", banks, exam.ExamSettings(n_questions=2, seed=3), T0)
+    answers = {exam.answer_key(qid, p.id): "ana's secret exam answer"
+               for q, (qid, _) in zip(exam.questions(rec, banks), rec.questions) for p in q.parts}
+    done = exam.submit(store, rec, banks, answers, T0)
+    assert done.finished and "secret" in json.dumps(done.answers)
+    login(BEN)
+    runs = {page: run(page, profile="sub:ana-sub") for page in ("dashboard.py", "review.py", "search.py", "data.py")}
+    runs["practice.py"] = run("practice.py", q="l3-mse", profile="sub:ana-sub")
+    at = AppTest.from_file(page_script("exam"), default_timeout=60)
+    at.query_params["profile"] = "sub:ana-sub"
+    at.session_state["exam_report"] = done.id  # Ana's exam id, as if Ben guessed it
+    runs["exam.py"] = at.run()
+    for page, at in runs.items():
+        assert not at.exception, page
+        shown = everything(at)
+        assert "secret" not in shown and "ana-sub" not in shown and "Ana Lima" not in shown, page
+    assert "No finished exams yet." in everything(runs["exam.py"])
+    login(ANA)  # the control: the same run shows Ana her own report, so the walk above would have seen it
+    at = AppTest.from_file(page_script("exam"), default_timeout=60)
+    at.session_state["exam_report"] = done.id
+    assert "ana's secret exam answer" in everything(at.run())
+    for own in (export.attempts_csv(store, "sub:ben-sub"), export.backup_json(store, "sub:ben-sub", T0)):
+        assert "ben's secret answer" in own and "ana" not in own.lower()  # the exports the pages offer Ben

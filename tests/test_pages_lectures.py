@@ -11,7 +11,8 @@ from test_study_lectures import lecture_banks
 from quizlib import exam
 from quizlib.bank.coverage import official_items
 from quizlib.store import Store
-from quizlib.ui import study
+from quizlib.ui import common
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "ana"
@@ -28,7 +29,7 @@ Type 2 ({qid}).
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30).run()
+    return AppTest.from_file(page_script(name), default_timeout=30).run()
 
 
 def texts(at: AppTest) -> str:
@@ -38,8 +39,8 @@ def texts(at: AppTest) -> str:
 
 @pytest.fixture
 def ctx(monkeypatch):
-    c = study.Context(Store(), PROFILE, lecture_banks())
-    monkeypatch.setattr(study, "context", lambda: c)
+    c = common.Context(Store(), PROFILE, lecture_banks())
+    monkeypatch.setattr(common, "context", lambda: c)
     return c
 
 
@@ -121,8 +122,8 @@ def test_exam_restricted_to_a_lecture_range_in_both_modes(ctx):
 
 
 def test_exam_with_nothing_in_range_is_a_message(ctx, monkeypatch):
-    c = study.Context(Store(), PROFILE, [b for b in lecture_banks() if b.id in ("l01", "l04", "nielsen")])
-    monkeypatch.setattr(study, "context", lambda: c)
+    c = common.Context(Store(), PROFILE, [b for b in lecture_banks() if b.id in ("l01", "l04", "nielsen")])
+    monkeypatch.setattr(common, "context", lambda: c)
     at = page("exam.py")
     at.radio(key="exam-mode").set_value("like-real")
     at.select_slider(key="exam-lectures").set_range(1, 1)
@@ -130,8 +131,8 @@ def test_exam_with_nothing_in_range_is_a_message(ctx, monkeypatch):
     next(b for b in at.button if "Start the exam" in b.label).click().run()
     assert not at.exception and exam.current(c.store, PROFILE) is not None  # lecture 1 has two items
     at.button(key="exam-submit").click().run()
-    c2 = study.Context(Store(), PROFILE, [b for b in lecture_banks() if b.id == "nielsen"])
-    monkeypatch.setattr(study, "context", lambda: c2)
+    c2 = common.Context(Store(), PROFILE, [b for b in lecture_banks() if b.id == "nielsen"])
+    monkeypatch.setattr(common, "context", lambda: c2)
     at = page("exam.py")
     assert at.radio(key="exam-mode").value == "any"
     at.radio(key="exam-mode").set_value("like-real")

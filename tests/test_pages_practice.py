@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from quizlib.store import Store
+from page_scripts import page_script
 
 BANK = r"""---
 title: Page test bank
@@ -122,7 +123,7 @@ def content(tmp_path, monkeypatch):
 
 
 def open_page(qid: str | None = None, page: str = "practice") -> AppTest:
-    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     if qid:
         at.query_params["q"] = qid
     at.run()
@@ -293,7 +294,7 @@ def test_sidebar_profiles_and_due_count(content):
     assert not at.exception, at.exception
     assert at.sidebar.selectbox(key="sidebar:profile").value == "default"
     assert at.sidebar.metric[0].value == "0"
-    at.sidebar.selectbox(key="sidebar:profile").set_value("➕ New profile…").run()
+    at.sidebar.selectbox(key="sidebar:profile").set_value("New profile…").run()
     at.sidebar.text_input(key="sidebar:new-profile").input("ann").run()
     assert not at.exception, at.exception
     assert at.session_state["profile"] == "ann" and "profile=ann" in at.markdown[-1].value
@@ -302,6 +303,21 @@ def test_sidebar_profiles_and_due_count(content):
     assert at.query_params["profile"] in ("ann", ["ann"])  # a reload keeps the profile
     at.sidebar.selectbox(key="sidebar:profile").set_value("default").run()
     assert at.session_state["profile"] == "default"
+
+
+@pytest.mark.parametrize("name, problem", [("tab\tname", "control"), ("bad\x07name", "control"), ("   ", None)])
+def test_a_refused_profile_name_stays_in_the_box_with_its_message(content, name, problem):
+    at = AppTest.from_function(_sidebar_script, default_timeout=60)
+    at.run()
+    at.sidebar.selectbox(key="sidebar:profile").set_value("New profile…").run()
+    at.sidebar.text_input(key="sidebar:new-profile").input(name).run()
+    assert not at.exception, at.exception
+    assert "profile=default" in at.markdown[-1].value  # nothing was created or switched to
+    assert sorted(Store(os.environ["QUIZ_DB"]).profiles()) in ([], ["default"])
+    box = at.sidebar.text_input(key="sidebar:new-profile")
+    assert box.value == name  # what the student typed is not lost
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert (problem in errors) if problem else not errors
 
 
 def test_sidebar_due_count_follows_the_store(content):

@@ -9,9 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from quizlib import exam, export, progress
+from quizlib.bank import find_question
 from quizlib.model import Attempt
 from quizlib.store import Store
-from quizlib.ui import study
+from quizlib.ui import common
+from quizlib.ui.answer_boxes import widget_key
+from page_scripts import page_script
 from study_fixtures import banks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,14 +23,14 @@ PROFILE = "ana"
 
 @pytest.fixture
 def ctx(monkeypatch):
-    """The pages read store, profile and banks through study.context(): point it at fixtures."""
-    c = study.Context(Store(), PROFILE, banks())
-    monkeypatch.setattr(study, "context", lambda: c)
+    """The pages read store, profile and banks through common.context(): point it at fixtures."""
+    c = common.Context(Store(), PROFILE, banks())
+    monkeypatch.setattr(common, "context", lambda: c)
     return c
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=30)
+    at = AppTest.from_file(page_script(page), default_timeout=30)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -54,8 +57,8 @@ def test_exam_start_answer_submit_report_history(ctx):
     assert rec.deadline - rec.started_at == timedelta(minutes=30)
     assert "Time left" in " ".join(m.label for m in at.metric)
     q1, q2 = exam.questions(rec, ctx.banks)
-    at.text_input(key=f"exam{rec.id}:{q1.id}/").input(q1.answer)
-    at.text_input(key=f"exam{rec.id}:{q2.id}/").input("o + g")
+    at.text_input(key=widget_key(f"exam{rec.id}", q1, q1.parts[0], "text")).input(q1.answer)
+    at.text_input(key=widget_key(f"exam{rec.id}", q2, q2.parts[0], "text")).input("o + g")
     at.run()
     assert exam.current(ctx.store, PROFILE).answers[f"{q1.id}/"] == q1.answer  # saved while typing
     at.button(key="exam-submit").click().run()
@@ -65,7 +68,7 @@ def test_exam_start_answer_submit_report_history(ctx):
     assert done.score == pytest.approx(q1.points)  # right, then wrong
     page = texts(at)
     assert f"Score: {q1.points:g} / {q1.points + q2.points:g}" in page
-    assert "✅ right" in page and "❌ wrong" in page and "Model solution" in page
+    assert ":material/check_circle: right" in page and ":material/cancel: wrong" in page and "Model solution" in page
     assert len(exam.history(ctx.store, PROFILE)) == 1 and len(at.dataframe) == 1
     assert {a.mode for a in ctx.store.attempts(PROFILE)} == {"exam"}
 
@@ -104,15 +107,33 @@ def test_exam_self_grade_derivation(ctx):
     assert [a.score for a in ctx.store.attempts(PROFILE, "l2-d")] == [4.0]
 
 
+def test_exam_single_answer_choice_is_a_radio_and_one_point_is_singular(ctx):
+    now = datetime.now(timezone.utc)
+    rec = ctx.store.add_exam(PROFILE, now, now + timedelta(minutes=30), [("l1-c", 0), ("l1-a", 0)])
+    at = run("exam.py")
+    assert not at.exception, at.exception
+    q = find_question(ctx.banks, "l1-c")
+    radio = at.radio(key=widget_key(f"exam{rec.id}", q, q.parts[0], "radio"))
+    assert len(radio.options) == 2 and radio.value is None
+    assert not at.checkbox  # no check-boxes for a question with one right answer
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("1 point ·") for c in captions) and any(c.startswith("2 points ·") for c in captions)
+    radio.set_value("a").run()
+    assert exam.current(ctx.store, PROFILE).answers["l1-c/"] == "a"  # saved as the choice's label
+    at.button(key="exam-submit").click().run()
+    item = next(i for i in ctx.store.get_exam(rec.id).report["items"] if i["question_id"] == "l1-c")
+    assert item["score"] == 1
+
+
 def test_exam_without_banks(monkeypatch):
-    monkeypatch.setattr(study, "context", lambda: study.Context(Store(), PROFILE, []))
+    monkeypatch.setattr(common, "context", lambda: common.Context(Store(), PROFILE, []))
     at = run("exam.py")
     assert not at.exception and "no question banks" in texts(at)
 
 
 # -- Review --------------------------------------------------------------------------
 def answer(ctx, qid, right, t):
-    q = study.find(ctx.banks, qid)
+    q = find_question(ctx.banks, qid)
     progress.record_attempt(ctx.store, Attempt(profile=PROFILE, question_id=qid, answer="x", correct=right,
                                                score=q.points * right, max_score=q.points, created_at=t))
 
@@ -281,8 +302,8 @@ def test_everything_is_per_profile(ctx, monkeypatch):
     answer(ctx, "l1-a", False, now - timedelta(hours=1))
     progress.toggle_bookmark(ctx.store, PROFILE, "l1-b", now)
     exam.start(ctx.store, PROFILE, ctx.banks, exam.ExamSettings(n_questions=1, seed=0), now)
-    other = study.Context(ctx.store, "ben", ctx.banks)
-    monkeypatch.setattr(study, "context", lambda: other)
+    other = common.Context(ctx.store, "ben", ctx.banks)
+    monkeypatch.setattr(common, "context", lambda: other)
     assert "No cards yet" in texts(run("review.py"))
     assert "No answers yet for **ben**" in texts(run("dashboard.py"))
     assert "Start a mock exam" in texts(run("exam.py"))
@@ -331,7 +352,7 @@ def test_exam_time_out_in_session_grades_what_was_typed(ctx):
     at = run("exam.py")
     assert "Time left" in " ".join(m.label for m in at.metric)
     q = exam.questions(rec, ctx.banks)[0]
-    at.text_input(key=f"exam{rec.id}:{q.id}/").input(q.answer)
+    at.text_input(key=widget_key(f"exam{rec.id}", q, q.parts[0], "text")).input(q.answer)
     time.sleep(3.5)  # the deadline passes; the countdown's rerun (here: the next run) grades the exam
     started = time.monotonic()
     at.run()

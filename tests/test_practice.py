@@ -31,7 +31,6 @@ def test_topics_and_select():
     assert [x.id for x in practice.select(BANKS, topic="loss")] == ["a", "c", "d"]
     assert [x.id for x in practice.select(BANKS, "b1", "init")] == ["b", "c"]
     assert practice.select(BANKS, "nope") == []
-    assert practice.find(BANKS, "d").bank == "b2" and practice.find(BANKS, "zz") is None
 
 
 def test_session_moves_and_clamps():

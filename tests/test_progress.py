@@ -60,13 +60,6 @@ def test_multi_part_answer_is_one_review_on_total_points():
     assert card.due == expected.due and card.step == expected.step
 
 
-def test_due_by_day():
-    store = Store()
-    progress.record_attempt(store, att("a", 0, 1))
-    counts = dict(progress.due_by_day(store, "ana", T0, days=3))
-    assert counts == {0: 1, 1: 0, 2: 0}
-
-
 def test_bookmarks_and_wrong_answers_to_retry():
     store = Store()
     assert progress.toggle_bookmark(store, "ana", "q1", T0) is True

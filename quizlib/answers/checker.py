@@ -4,7 +4,7 @@
 parser; nothing a student types reaches eval/exec/sympify/parse_expr), then decides:
 - number: both sides evaluated as floats, equal within rtol (default 5e-3: three significant
   figures) or atol;
-- expr: values compared at ≥ 4 random points of the symbols' declared domains (complex or undefined
+- expr: values compared at ≥ MIN_POINTS random points of the symbols' declared domains (complex or undefined
   points are redrawn). Disagreement at valid points means wrong, whatever SymPy could simplify; when
   the points cannot decide (too few valid points, or a difference at the edge of float precision)
   SymPy's simplify and 30-digit evaluation decide in a sandboxed worker with a hard time limit;
@@ -12,7 +12,7 @@ parser; nothing a student types reaches eval/exec/sympify/parse_expr), then deci
 - choice: the sets of labels.
 A wrong answer is compared with the bank's listed wrong answers (their own feedback), then checked
 for a sign or constant-factor mistake. `.latex` always echoes how the input was read.
-`functions` restricts nothing for scalar kinds (all of `answers.names.EXPR_FUNCTIONS` are allowed); for
+`functions` restricts nothing for scalar kinds (every scalar function of `answers.registry` is allowed); for
 matrix answers it may only name functions the matrix checker knows.
 """
 from __future__ import annotations
@@ -23,21 +23,22 @@ import time
 import numpy as np
 import numpy.random  # noqa: F401 - eager: NumPy imports it lazily on first use
 
-from quizlib.answers import numeric
+from quizlib.answers import numeric, registry
 from quizlib.answers import sandbox
 from quizlib.answers.context import Context, ContextError, context_for, read_reference
 from quizlib.answers.feedback import diagnose
-from quizlib.answers.symbolic import latex_of, make_symbols, to_sympy
 from quizlib.answers.matrix import ShapeError, grade_matrix, infer_shape, shape_str, to_latex
 from quizlib.answers.parser import Grammar, ParseError, parse
-from quizlib.answers.names import EXPR_FUNCTIONS
 from quizlib.model import CheckResult
 
 __all__ = ["check", "preview", "validate_reference", "evaluate_number", "DEFAULT_RTOL"]
 
 DEFAULT_RTOL = 5e-3  # an answer rounded to 3 significant figures is off by at most 0.5 %
 EXPR_RTOL = 1e-7  # float agreement of two formulas at one point
-N_POINTS = 6  # random points an expr answer must agree on
+N_DRAWN_POINTS = 40  # random points drawn for an expr answer (complex/undefined ones drop out)
+MIN_POINTS = 4  # points with real values both sides needed for a numeric verdict
+N_SYMBOLIC_POINTS = 8  # of those, where the SymPy worker evaluates with 30 digits if it must
+MIN_DIAGNOSIS_POINTS = 3  # points needed to name a sign or factor slip
 SEED = 20240531  # fixed: the same answer always gets the same verdict
 
 CORRECT = "Correct."
@@ -51,7 +52,15 @@ def _invalid(err: ParseError | str, code: str = "syntax") -> CheckResult:
     return CheckResult(correct=False, valid=False, message=msg, error=code)
 
 
+def warm_up() -> None:
+    """Import SymPy now. It is imported on first use (the echo of a scalar answer), so that loading
+    the banks and the first page need not wait ~1.5 s for it; the app calls this in the background."""
+    from quizlib.answers import symbolic  # noqa: F401
+
+
 def _latex(ctx: Context, ast) -> str:
+    if ctx.kind != "matrix":
+        from quizlib.answers.symbolic import latex_of, make_symbols, to_sympy  # SymPy on first use
     try:
         if ctx.kind == "matrix":
             return to_latex(ast)
@@ -103,7 +112,7 @@ def evaluate_number(expr: str, values: dict[str, float]) -> float:
     """Value of a number-kind expression with variables (variants); ValueError if unreadable."""
     names = tuple(values)
     try:
-        ast = parse(str(expr), Grammar(names, dict(EXPR_FUNCTIONS)))
+        ast = parse(str(expr), Grammar(names, registry.expr_functions()))
         v = numeric.evaluate(ast, {k: float(x) for k, x in values.items()})
     except ParseError as exc:
         raise ValueError(f"{expr!r} does not parse: {exc.message}") from None
@@ -256,11 +265,11 @@ def _rel(a: float, b: float) -> float:
 
 def _grade_expr(ctx, exp_ast, ast, wrong_answers, t0, timeout):
     rng = np.random.default_rng(SEED)
-    points = _points(ctx, rng, 40)
+    points = _points(ctx, rng, N_DRAWN_POINTS)
     ev, gv, undefined = _compare(exp_ast, ast, points)
     rels = [_rel(a, b) for a, b in zip(ev, gv)]
     verdict = None
-    if len(ev) >= 4 and undefined <= len(ev):
+    if len(ev) >= MIN_POINTS and undefined <= len(ev):
         worst = max(rels)
         if worst <= EXPR_RTOL:
             verdict = "equal"
@@ -268,12 +277,12 @@ def _grade_expr(ctx, exp_ast, ast, wrong_answers, t0, timeout):
             verdict = None  # at the edge of float precision: let exact arithmetic decide
         else:
             verdict = "different"
-    elif len(ev) + undefined >= 4 and undefined > len(ev):
+    elif len(ev) + undefined >= MIN_POINTS and undefined > len(ev):
         verdict = "different"  # undefined (complex, infinite) where the right answer has a value
     if verdict is None:
         left = timeout - (time.monotonic() - t0)
         status, res = sandbox.call("quizlib.answers.symbolic:symbolic_equal",
-                                   (exp_ast, ast, ctx.decls, ctx.lets, points[:8]), max(0.1, left))
+                                   (exp_ast, ast, ctx.decls, ctx.lets, points[:N_SYMBOLIC_POINTS]), max(0.1, left))
         if status == "timeout":
             return False, "timeout", ("Checking this answer took too long. Simplify your expression "
                                       "(or write it as in the question) and try again.")
@@ -293,9 +302,9 @@ def _explain(ctx, exp_ast, ast, wrong_answers, points, ev, gv):
         except ParseError:
             continue
         wv, gv2, und = _compare(w_ast, ast, points)
-        if len(wv) >= 4 and all(_rel(a, b) <= 1e-6 for a, b in zip(wv, gv2)):
+        if len(wv) >= MIN_POINTS and all(_rel(a, b) <= 1e-6 for a, b in zip(wv, gv2)):
             return False, "listed", wa.feedback
-    if len(ev) >= 3:
+    if len(ev) >= MIN_DIAGNOSIS_POINTS:
         d = diagnose(gv, ev)
         if d is not None:
             return False, d[0], d[1]

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from quizlib.answers.parser import Grammar, ParseError, parse
 from quizlib.answers.matrix import ShapeError, infer_shape
-from quizlib.answers.names import EXPR_FUNCTIONS, MATRIX_FUNCTIONS, Decl, SymbolError, parse_decls
+from quizlib.answers import registry
+from quizlib.answers.names import Decl, SymbolError, parse_decls
 
 __all__ = ["Context", "ContextError", "context_for"]
 
@@ -68,20 +69,20 @@ def _split_lets(let) -> list[str]:
 
 
 @lru_cache(maxsize=512)
-def _cached(kind: str, symbols: tuple, let: tuple, functions: tuple) -> Context:
+def _cached(kind: str, symbols: tuple, let: tuple, functions: tuple, registry_version: int) -> Context:
     try:
         decls = tuple(parse_decls(symbols))
     except SymbolError as exc:
         raise ContextError(str(exc)) from None
     if kind == "matrix":
-        funcs = dict(MATRIX_FUNCTIONS)
+        funcs = registry.matrix_functions()
         for f in functions:
             f = f.strip()
             if f and f not in funcs and f not in ("transpose", "matmul", "outer", "^T", "⊙"):
                 raise ContextError(f"the function `{f}` is not one the matrix checker knows "
-                                   f"({', '.join(sorted(MATRIX_FUNCTIONS))})")
+                                   f"({', '.join(sorted(funcs))})")
     else:
-        funcs = dict(EXPR_FUNCTIONS)
+        funcs = registry.expr_functions()
     names = [d.name for d in decls]
     # a declared symbol wins over a function of the same name (a bank may call a std. dev. `sigma`)
     funcs = {k: v for k, v in funcs.items() if k not in names}
@@ -111,7 +112,7 @@ def _cached(kind: str, symbols: tuple, let: tuple, functions: tuple) -> Context:
 
 
 def context_for(kind: str, symbols=None, let=(), functions=()) -> Context:
-    return _cached(kind, tuple(symbols or ()), tuple(let or ()), tuple(functions or ()))
+    return _cached(kind, tuple(symbols or ()), tuple(let or ()), tuple(functions or ()), registry.version())
 
 
 @lru_cache(maxsize=2048)

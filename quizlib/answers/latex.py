@@ -11,18 +11,17 @@ the whitelist parser, so nothing here needs to be safe on its own.
 """
 from __future__ import annotations
 
+from quizlib.answers import registry
+
 __all__ = ["LatexError", "latex_to_plain", "looks_like_latex"]
 
-# commands that become a plain token (surrounded by spaces so they never glue to neighbours)
+# operator commands that become a plain token (surrounded by spaces so they never glue to
+# neighbours); function names (`\\tanh`) and Greek letters come from `quizlib.answers.registry`
 _WORDS = {
     "cdot": "*", "times": "*", "ast": "*", "div": "/", "odot": "⊙", "circ": "⊙", "otimes": "⊙",
-    "top": "T", "intercal": "T", "pi": "pi", "infty": None,
-    "ln": "ln", "log": "log", "exp": "exp", "tanh": "tanh", "sinh": "sinh", "cosh": "cosh",
-    "sin": "sin", "cos": "cos", "max": "max", "min": "min",
+    "top": "T", "intercal": "T", "infty": None,
     "lfloor": "floor(", "rfloor": ")", "lceil": "ceil(", "rceil": ")",
 }
-_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
-          "xi rho varrho sigma tau phi varphi chi psi omega Delta Sigma Theta Lambda Phi Omega").split()
 # spacing and sizing commands that carry no meaning
 _IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
             "limits", "nolimits", "quad", "qquad"}
@@ -56,87 +55,90 @@ def _convert(s: str, i: int, stop: str | None, depth: int) -> tuple[str, int]:
         if stop is not None and c == stop:
             return "".join(out), i + 1
         if c == "\\":
-            j = i + 1
-            while j < len(s) and s[j].isalpha():
-                j += 1
-            name = s[i + 1:j]
-            if not name:  # "\," "\;" "\!" "\ " spacing, "\{" "\}" literal braces
-                nxt = s[j:j + 1]
-                if nxt in "{}":
-                    out.append("(" if nxt == "{" else ")")
-                elif nxt not in ",;:! ":
-                    raise LatexError(f"`\\{nxt}` is not something we read")
-                i = j + 1
-                continue
-            i = j
-            if name == "frac" or name in ("dfrac", "tfrac"):
-                num, i = _group(s, i, depth)
-                den, i = _group(s, i, depth)
-                out.append(f" (({num})/({den})) ")
-            elif name == "sqrt":
-                root = None
-                if i < len(s) and s[i] == "[":
-                    root, i = _convert(s, i + 1, "]", depth + 1)
-                arg, i = _group(s, i, depth)
-                out.append(f" sqrt({arg}) " if root is None else f" (({arg})^(1/({root}))) ")
-            elif name in _WRAPPERS:
-                arg, i = _group(s, i, depth)
-                out.append(f" {arg} ")
-            elif name in _IGNORED:
-                continue
-            elif name in _WORDS:
-                word = _WORDS[name]
-                if word is None:
-                    raise LatexError(f"`\\{name}` cannot be part of an answer")
-                out.append(f" {word} ")
-            elif name in _GREEK:
-                out.append(f" {name.removeprefix('var')} ")
-            else:
-                raise LatexError(f"`\\{name}` is not a LaTeX command we read")
-            continue
-        if c == "{":
+            text, i = _command(s, i, depth)
+        elif c == "{":
             inner, i = _convert(s, i + 1, "}", depth + 1)
-            out.append(f"({inner})")
-            continue
-        if c == "}":
+            text = f"({inner})"
+        elif c == "}":
             raise LatexError("a `}` has no matching `{`")
-        if c == "_":
-            # subscripts join the name: W_1 → W1, W_{1} → W1, x_{i} → xi
-            if not out or not out[-1][-1:].isalnum():
-                raise LatexError("a subscript `_` must follow a name, as in `W_1`")
-            if s[i + 1:i + 2] == "{":
-                j = s.find("}", i + 2)
-                sub = s[i + 2:j] if j > 0 else ""
-                if not sub.isalnum():
-                    raise LatexError("write subscripts as letters or digits, as in `W_{1}`")
-                out.append(sub)
-                i = j + 1
-            elif s[i + 1:i + 2].isalnum():
-                out.append(s[i + 1])
-                i += 2
-            else:
-                raise LatexError("a subscript `_` must be followed by a letter or digit")
-            continue
-        if c == "^":
-            # transposes: ^T, ^{T}, ^\top, ^{\top}, ^{\intercal}
-            rest = s[i + 1:]
-            for t in ("{T}", "{\\top}", "{\\intercal}", "\\top", "\\intercal"):
-                if rest.startswith(t):
-                    out.append("^T ")
-                    i += 1 + len(t)
-                    break
-            else:
-                out.append("^")
-                i += 1
-            continue
-        if c == "&" or c == "$":
-            i += 1
-            continue
-        out.append(c)
-        i += 1
+        elif c == "_":
+            text, i = _subscript(s, i, out[-1] if out else "")
+        elif c == "^":
+            text, i = _superscript(s, i)
+        elif c in "&$":  # alignment marks and stray dollars carry no maths
+            text, i = "", i + 1
+        else:
+            text, i = c, i + 1
+        if text:
+            out.append(text)
     if stop is not None:
         raise LatexError(f"a `{ {')': '(', ']': '[', '}': '{'}.get(stop, stop) }` has no matching `{stop}`")
     return "".join(out), i
+
+
+def _command(s: str, i: int, depth: int) -> tuple[str, int]:
+    """The plain text of the command at s[i] (a backslash) and what follows it; (text, next index)."""
+    j = i + 1
+    while j < len(s) and s[j].isalpha():
+        j += 1
+    name = s[i + 1:j]
+    if not name:  # "\," "\;" "\!" "\ " spacing, "\{" "\}" literal braces
+        nxt = s[j:j + 1]
+        if nxt in "{}":
+            return ("(" if nxt == "{" else ")"), j + 1
+        if nxt not in ",;:! ":
+            raise LatexError(f"`\\{nxt}` is not something we read")
+        return "", j + 1
+    i = j
+    if name in ("frac", "dfrac", "tfrac"):
+        num, i = _group(s, i, depth)
+        den, i = _group(s, i, depth)
+        return f" (({num})/({den})) ", i
+    if name == "sqrt":
+        root = None
+        if i < len(s) and s[i] == "[":
+            root, i = _convert(s, i + 1, "]", depth + 1)
+        arg, i = _group(s, i, depth)
+        return (f" sqrt({arg}) " if root is None else f" (({arg})^(1/({root}))) "), i
+    if name in _WRAPPERS:
+        arg, i = _group(s, i, depth)
+        return f" {arg} ", i
+    if name in _IGNORED:
+        return "", i
+    if name in _WORDS:
+        word = _WORDS[name]
+        if word is None:
+            raise LatexError(f"`\\{name}` cannot be part of an answer")
+        return f" {word} ", i
+    if name in registry.latex_commands():
+        return f" {name} ", i
+    if name in (greek := registry.greek_commands()):
+        return f" {greek[name]} ", i
+    raise LatexError(f"`\\{name}` is not a LaTeX command we read")
+
+
+def _subscript(s: str, i: int, before: str) -> tuple[str, int]:
+    """Subscripts join the name: W_1 → W1, W_{1} → W1, x_{i} → xi; `before` is the text so far."""
+    if not before[-1:].isalnum():
+        raise LatexError("a subscript `_` must follow a name, as in `W_1`")
+    if s[i + 1:i + 2] == "{":
+        j = s.find("}", i + 2)
+        sub = s[i + 2:j] if j > 0 else ""
+        if not sub.isalnum():
+            raise LatexError("write subscripts as letters or digits, as in `W_{1}`")
+        return sub, j + 1
+    if s[i + 1:i + 2].isalnum():
+        return s[i + 1], i + 2
+    raise LatexError("a subscript `_` must be followed by a letter or digit")
+
+
+def _superscript(s: str, i: int) -> tuple[str, int]:
+    """A transpose (^T, ^{T}, ^\\top, ^{\\top}, ^{\\intercal}) or a plain power sign."""
+    rest = s[i + 1:]
+    for t in ("{T}", "{\\top}", "{\\intercal}", "\\top", "\\intercal"):
+        if rest.startswith(t):
+            return "^T ", i + 1 + len(t)
+    return "^", i + 1
 
 
 def _group(s: str, i: int, depth: int) -> tuple[str, int]:

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from quizlib.answers.latex import LatexError, latex_to_plain, looks_like_latex
-from quizlib.answers.names import CONSTANTS, GREEK_CHARS, resolve_alias
+from quizlib.answers.names import resolve_alias
+from quizlib.answers.registry import CONSTANTS, GREEK_CHARS
 
 __all__ = ["ParseError", "Grammar", "normalize", "tokenize", "MAX_LEN", "MAX_DIGITS"]
 
@@ -30,7 +31,7 @@ _SIGNS = {"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "×": "*", 
 class ParseError(ValueError):
     def __init__(self, code: str, message: str, names: tuple = ()):
         super().__init__(message)
-        self.code = code  # "syntax" | "unknown-name" | "unsafe" | "too-big"
+        self.code = code  # "syntax" | "unknown-name" | "unsafe" | "too-big" (model.CHECK_ERRORS)
         self.message = message
         self.names = names
 

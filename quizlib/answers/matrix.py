@@ -8,12 +8,15 @@ several draws of distinct dimension sizes (2..6): two formulas that agree on all
 matrix function. Products: `*`, `@`, `·` and juxtaposition are matrix products (a scalar or a 1×1
 factor scales); `⊙` (or `odot(a, b)`, `hadamard(a, b)`) is element-wise; `^T`, `^\\top` and a
 postfix `'` transpose; `relu`, `step` (= relu'), `sigma`, `exp`, `log`, `tanh`, `sqrt` act element-wise;
-`softmax` normalises each column; a scalar power `h^2` is element-wise.
+`softmax` normalises each column; a scalar power `h^2` is element-wise. Each function's NumPy form
+and shape rule are in `quizlib.answers.registry`.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from quizlib.answers import registry
+from quizlib.answers.registry import CONSTANTS
 from quizlib.answers.feedback import diagnose
 from quizlib.answers.printing import plain, to_latex
 
@@ -46,15 +49,16 @@ def infer_shape(node, shapes: dict):
         s = infer_shape(node[1], shapes)
         return None if s is None else (s[1], s[0])
     if tag == "call":
-        name, args = node[1], node[2]
+        args = node[2]
         ss = [infer_shape(a, shapes) for a in args]
-        if name == "transpose":
+        rule = registry.lookup(node[1]).shape
+        if rule == "transposed":
             return None if ss[0] is None else (ss[0][1], ss[0][0])
-        if name in ("odot", "hadamard"):
+        if rule == "elementwise2":
             return _elementwise(ss[0], ss[1], "multiply element-wise", args)
-        if name == "sum":
+        if rule == "scalar":
             return None
-        return ss[0]
+        return ss[0]  # "same": element-wise
     a, b = infer_shape(node[1], shapes), infer_shape(node[2], shapes)
     if tag in ("add", "sub"):
         return _elementwise(a, b, "add" if tag == "add" else "subtract", node[1:])
@@ -104,18 +108,6 @@ def instantiate(decls, rng: np.random.Generator) -> dict:
     return env
 
 
-def _softmax(a):
-    a = np.atleast_2d(np.asarray(a, dtype=float))
-    e = np.exp(a - a.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-_F = {"relu": lambda a: np.maximum(a, 0.0), "step": lambda a: (np.asarray(a) > 0).astype(float),
-      "sigma": lambda a: 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=float))), "exp": np.exp, "log": np.log,
-      "ln": np.log, "sqrt": np.sqrt, "tanh": np.tanh, "abs": np.abs, "softmax": _softmax,
-      "transpose": lambda a: np.transpose(a), "sum": lambda a: float(np.sum(a))}
-
-
 def evaluate(node, env: dict):
     """NumPy value of `node` (2-D arrays for matrices, floats for scalars)."""
     with np.errstate(all="ignore"):
@@ -127,7 +119,7 @@ def _ev(node, env):
     if tag == "num":
         return float(node[1])
     if tag == "const":
-        return float(np.e if node[1] == "e" else np.pi)
+        return CONSTANTS[node[1]]
     if tag == "sym":
         return env[node[1]]
     if tag == "neg":
@@ -135,10 +127,7 @@ def _ev(node, env):
     if tag == "T":
         return np.transpose(_ev(node[1], env))
     if tag == "call":
-        args = [_ev(a, env) for a in node[2]]
-        if node[1] in ("odot", "hadamard"):
-            return args[0] * args[1]
-        return _F[node[1]](args[0])
+        return registry.lookup(node[1]).numpy(*(_ev(a, env) for a in node[2]))
     a, b = _ev(node[1], env), _ev(node[2], env)
     if tag == "add":
         return a + b

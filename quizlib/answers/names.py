@@ -3,8 +3,8 @@
 A bank writes symbols as `o`, `o in (0, 1)`, `lam > 0`, `w < 0` (scalars, with the domain random
 points are drawn from) or `W1: D×H` (a matrix whose dimensions are letters or integers). Students
 type the same symbol in several ways — `λ`, `lambda`, `lmbda`, `lam` — so each canonical name has
-aliases; an alias is read as whichever member of its family the question declares. Functions
-allowed per answer kind are listed here too, so parser, evaluators and messages agree.
+aliases (`quizlib.answers.registry.GREEK`); an alias is read as whichever member of its family the
+question declares. The functions an answer may call are in `quizlib.answers.registry`.
 """
 from __future__ import annotations
 
@@ -13,34 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Decl", "SymbolError", "parse_decls", "ALIAS_FAMILIES", "GREEK_CHARS", "EXPR_FUNCTIONS",
-           "MATRIX_FUNCTIONS", "CONSTANTS", "resolve_alias"]
+from quizlib.answers.registry import ALIAS_FAMILIES
 
-# Spelled-out and unicode forms of the same symbol; the first element is only a preference.
-ALIAS_FAMILIES = [
-    ("lam", "lambda", "lmbda", "lamda", "lamb"), ("eps", "epsilon"), ("eta",), ("alpha",), ("mu",),
-    ("theta",), ("delta",), ("rho",), ("beta",), ("gamma",), ("tau",), ("phi",), ("omega",), ("nu",),
-    ("xi",), ("kappa",), ("zeta",), ("chi",), ("psi",), ("iota",),
-]
-GREEK_CHARS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
-    "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "ϕ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega", "Δ": "Delta", "Σ": "Sigma", "Θ": "Theta", "Λ": "Lambda",
-    "µ": "mu",
-}
-CONSTANTS = ("e", "pi")
-# name -> number of arguments (a tuple of allowed counts)
-EXPR_FUNCTIONS = {
-    "sqrt": (1,), "exp": (1,), "log": (1, 2), "ln": (1,), "tanh": (1,), "sigma": (1,), "sinh": (1,),
-    "cosh": (1,), "sin": (1,), "cos": (1,), "abs": (1,), "floor": (1,), "ceil": (1,), "sign": (1,),
-    "relu": (1,), "step": (1,), "max": (2,), "min": (2,),
-}
-MATRIX_FUNCTIONS = {
-    "relu": (1,), "step": (1,), "softmax": (1,), "sigma": (1,), "exp": (1,), "log": (1,), "ln": (1,),
-    "sqrt": (1,), "tanh": (1,), "transpose": (1,), "odot": (2,), "hadamard": (2,), "abs": (1,),
-    "sum": (1,),
-}
+__all__ = ["Decl", "SymbolError", "parse_decls", "resolve_alias"]
 
 
 class SymbolError(ValueError):

@@ -14,11 +14,18 @@ constant subexpression beyond the float range (so `9^9^9` and `10^10^10` are ref
 from __future__ import annotations
 
 import math
+import operator
 
 from quizlib.answers.lexer import MAX_LEN, Grammar, ParseError, normalize, tokenize
-from quizlib.answers.names import CONSTANTS
+from quizlib.answers import registry
+from quizlib.answers.registry import CONSTANTS
 
-__all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP"]
+__all__ = ["ParseError", "Grammar", "parse", "normalize", "MAX_LEN", "MAX_EXP", "NODE_TAGS", "ARITHMETIC"]
+
+# every node type a tree may hold; each walker (numeric, symbolic, matrix, printing) handles all
+NODE_TAGS = ("num", "sym", "const", "call", "neg", "add", "sub", "mul", "div", "pow", "had", "T")
+# the binary nodes every evaluator computes alike (div and pow need care with 0 and size)
+ARITHMETIC = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "had": operator.mul}
 
 MAX_DEPTH = 40  # nesting of brackets/operators
 MAX_EXP = 100  # |p| of a constant exponent
@@ -186,9 +193,8 @@ class _Parser:
             args = [self.power(d + 1)]
         else:
             raise ParseError("syntax", f"`{fname}` needs an argument in brackets, as in `{fname}(z)`.")
-        if fname == "ln":
-            fname = "log"
-        counts = self.g.functions[fname] if fname in self.g.functions else (1,)
+        counts = self.g.functions[fname]
+        fname = registry.canonical(fname)  # ln -> log
         if len(args) not in counts:
             raise ParseError("syntax", f"`{fname}` takes {' or '.join(map(str, counts))} argument(s).")
         node = ("call", fname, tuple(args))
@@ -198,18 +204,10 @@ class _Parser:
 
 
 def _derivative(fname: str, node, args):
-    a = args[0]
-    if fname == "relu":
-        return ("call", "step", (a,))
-    if fname == "sigma":
-        return ("had", node, ("sub", ("num", "1"), node))
-    if fname == "tanh":
-        return ("sub", ("num", "1"), ("had", node, node))
-    if fname == "exp":
-        return node
-    if fname == "log":
-        return ("div", ("num", "1"), a)
-    raise ParseError("syntax", f"`{fname}'` is not read; write the derivative out.")
+    prime = registry.lookup(fname).prime
+    if prime is None:
+        raise ParseError("syntax", f"`{fname}'` is not read; write the derivative out.")
+    return prime(node, args[0])
 
 
 def _const_value(node):
@@ -218,7 +216,7 @@ def _const_value(node):
     if tag == "num":
         return float(node[1])
     if tag == "const":
-        return math.e if node[1] == "e" else math.pi
+        return CONSTANTS[node[1]]
     if tag in ("sym", "call", "T"):
         return None
     vals = [_const_value(c) for c in node[1:]]
@@ -228,12 +226,8 @@ def _const_value(node):
         if tag == "neg":
             return -vals[0]
         a, b = vals
-        if tag == "add":
-            return a + b
-        if tag == "sub":
-            return a - b
-        if tag in ("mul", "had"):
-            return a * b
+        if tag in ARITHMETIC:
+            return ARITHMETIC[tag](a, b)
         if tag == "div":
             return a / b if b else None
         r = abs(a) ** b if a or b > 0 else None  # pow: magnitude only (sign irrelevant to size)

@@ -7,6 +7,8 @@ needs them.
 """
 from __future__ import annotations
 
+from quizlib.answers import registry
+
 __all__ = ["plain", "to_latex"]
 
 _PREC = {"add": 1, "sub": 1, "neg": 2, "mul": 3, "had": 3, "div": 3, "pow": 4}
@@ -34,16 +36,12 @@ def _wrap_plain(node, prec: int) -> str:
     return f"({s})" if _PREC.get(node[0], 9) < prec else s
 
 
-_GREEK_TEX = {"lam": r"\lambda", "eta": r"\eta", "alpha": r"\alpha", "mu": r"\mu", "theta": r"\theta",
-              "eps": r"\epsilon", "delta": r"\delta", "rho": r"\rho", "pi": r"\pi", "sigma": r"\sigma"}
-
-
 def _name_tex(name: str) -> str:
-    if name in _GREEK_TEX:
-        return _GREEK_TEX[name]
+    if tex := registry.symbol_latex(name):
+        return tex
     head = name.rstrip("0123456789")
     tail = name[len(head):]
-    head = _GREEK_TEX.get(head, head if len(head) == 1 else rf"\mathrm{{{head}}}")
+    head = registry.symbol_latex(head) or (head if len(head) == 1 else rf"\mathrm{{{head}}}")
     return f"{head}_{{{tail}}}" if tail else head
 
 
@@ -59,15 +57,7 @@ def to_latex(node) -> str:
     if tag == "T":
         return f"{_wrap_tex(node[1], 5)}^{{\\top}}"
     if tag == "call":
-        name = node[1]
-        args = ", ".join(to_latex(a) for a in node[2])
-        if name in ("odot", "hadamard"):
-            return rf"\left({to_latex(node[2][0])}\right) \odot \left({to_latex(node[2][1])}\right)"
-        if name == "sqrt":
-            return rf"\sqrt{{{args}}}"
-        head = {"sigma": r"\sigma", "exp": r"\exp", "log": r"\log", "ln": r"\ln", "tanh": r"\tanh"}.get(
-            name, rf"\operatorname{{{name}}}")
-        return rf"{head}\left({args}\right)"
+        return registry.lookup(node[1]).to_latex([to_latex(a) for a in node[2]])
     if tag == "neg":
         return f"-{_wrap_tex(node[1], 2)}"
     if tag == "div":

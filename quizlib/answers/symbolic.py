@@ -3,9 +3,9 @@
 Nothing here reads text: every SymPy object is constructed directly from AST nodes, so SymPy's own
 namespace (where `E`, `I`, `S`, `N`, `beta`, `gamma` already mean something) never sees a student's
 name. Symbols carry the declared domain as assumptions (`lam > 0` → positive) so simplification can
-use it. `sigma` is the logistic sigmoid, a real SymPy function of our own that prints as `\\sigma`
-and differentiates to σ(1−σ); `relu` and `step` likewise. `evaluate=False` keeps the expression as
-typed — that is what the live echo shows and it costs nothing to build; the sandbox worker builds
+use it. Each function's SymPy form is in `quizlib.answers.registry`; `sigma` (the logistic sigmoid),
+`relu` and `step` are SymPy functions of our own (`quizlib.answers.sympy_functions`).
+`evaluate=False` keeps the expression as typed — that is what the live echo shows and it costs nothing to build; the sandbox worker builds
 the evaluated form it simplifies.
 """
 from __future__ import annotations
@@ -14,64 +14,10 @@ from fractions import Fraction
 
 import sympy as sp
 
+from quizlib.answers import registry
+from quizlib.answers.sympy_functions import relu, sigma, step
+
 __all__ = ["sigma", "relu", "step", "to_sympy", "make_symbols", "latex_of"]
-
-
-class sigma(sp.Function):  # noqa: N801 - the maths name
-    """The logistic sigmoid 1/(1+e^{-z})."""
-
-    is_real = True
-
-    @classmethod
-    def eval(cls, z):
-        if z.is_Number:
-            return 1 / (1 + sp.exp(-z))
-        return None
-
-    def fdiff(self, argindex=1):
-        return sigma(self.args[0]) * (1 - sigma(self.args[0]))
-
-    def _eval_rewrite_as_exp(self, z, **kwargs):
-        return 1 / (1 + sp.exp(-z))
-
-    def _eval_is_positive(self):
-        return self.args[0].is_real
-
-    def _latex(self, printer, exp=None):
-        arg = printer._print(self.args[0])
-        base = rf"\sigma\left({arg}\right)"
-        return base if exp is None else rf"{base}^{{{exp}}}"
-
-
-class relu(sp.Function):  # noqa: N801
-    """max(z, 0)."""
-
-    @classmethod
-    def eval(cls, z):
-        if z.is_Number:
-            return sp.Max(z, 0)
-        return None
-
-    def _eval_rewrite_as_Max(self, z, **kwargs):
-        return sp.Max(z, 0)
-
-    def _latex(self, printer, exp=None):
-        base = rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)"
-        return base if exp is None else rf"{base}^{{{exp}}}"
-
-
-class step(sp.Function):  # noqa: N801
-    """relu'(z): 1 for z > 0, else 0."""
-
-    @classmethod
-    def eval(cls, z):
-        if z.is_Number:
-            return sp.Integer(1) if z > 0 else sp.Integer(0)
-        return None
-
-    def _latex(self, printer, exp=None):
-        base = rf"\operatorname{{step}}\left({printer._print(self.args[0])}\right)"
-        return base if exp is None else rf"{base}^{{{exp}}}"
 
 
 def make_symbols(decls) -> dict:
@@ -87,11 +33,9 @@ def make_symbols(decls) -> dict:
     return out
 
 
-_LATEX_NAMES = {"lam": r"\lambda", "eps": r"\epsilon"}
-
-
 def latex_of(expr) -> str:
-    names = {s: _LATEX_NAMES[s.name] for s in expr.free_symbols if s.name in _LATEX_NAMES}
+    # SymPy prints `lambda` as \lambda but `lam` as "lam": name the Greek aliases ourselves
+    names = {s: tex for s in expr.free_symbols if (tex := registry.symbol_latex(s.name))}
     return sp.latex(expr, symbol_names=names, order="none")
 
 
@@ -120,7 +64,7 @@ def to_sympy(node, syms: dict, evaluate: bool = True, lets: dict | None = None):
         return to_sympy(node[1], syms, ev, lets)
     if tag == "call":
         args = [to_sympy(a, syms, ev, lets) for a in node[2]]
-        return _call(node[1], args, ev)
+        return registry.lookup(node[1]).sympy(args, ev)
     a = to_sympy(node[1], syms, ev, lets)
     b = to_sympy(node[2], syms, ev, lets)
     if tag == "add":
@@ -136,22 +80,6 @@ def to_sympy(node, syms: dict, evaluate: bool = True, lets: dict | None = None):
     if tag == "pow":
         return sp.Pow(a, b, evaluate=ev)
     raise ValueError(f"unknown node {tag}")
-
-
-def _call(name: str, args, ev: bool):
-    a = args[0]
-    if name == "sqrt":
-        return sp.Pow(a, sp.Rational(1, 2), evaluate=ev)
-    if name == "log" and len(args) == 2:
-        return sp.Mul(sp.log(a, evaluate=ev), sp.Pow(sp.log(args[1], evaluate=ev), -1, evaluate=ev),
-                      evaluate=ev)
-    if name in ("max", "min"):
-        f = sp.Max if name == "max" else sp.Min
-        return f(*args, evaluate=ev)
-    table = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "tanh": sp.tanh, "sinh": sp.sinh,
-             "cosh": sp.cosh, "sin": sp.sin, "cos": sp.cos, "abs": sp.Abs, "floor": sp.floor,
-             "ceil": sp.ceiling, "sign": sp.sign, "sigma": sigma, "relu": relu, "step": step}
-    return table[name](a, evaluate=ev)
 
 
 def symbolic_equal(e_ast, g_ast, decls, lets=(), points=()) -> str:

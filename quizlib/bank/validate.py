@@ -15,17 +15,54 @@ from pathlib import Path
 from quizlib.bank import variants
 from quizlib.markdown_maths import stray_dollars
 from quizlib.bank.fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
-                          read_rubric, read_tolerance, read_variables, read_wrong_answers, split_top)
-from quizlib.bank.maths import check_maths, check_placeholders
-from quizlib.bank.parser import RawBank, RawQuestion, RawSection, list_items, split_heading, strip_block
-from quizlib.model import KINDS, Bank, Part, Question, WrongAnswer
+                                 read_precision, read_rubric, read_tolerance, read_variables, read_wrong_answers,
+                                 split_top)
+from quizlib.bank.maths import PartLines, check_maths, check_placeholders
+from quizlib.bank.parser import (RawBank, RawField, RawPart, RawQuestion, RawSection, list_items, split_heading,
+                                 strip_block)
+from quizlib.model import KINDS, Bank, Part, Question
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
-PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}
+PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance", "precision"}
 QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
-INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
+INHERITED_KEYS = ("symbols", "functions", "let", "tolerance", "precision")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
 QUESTION_SECTIONS = PART_SECTIONS | {"prompt", "hints", "variables"}
+
+
+@dataclass(frozen=True)
+class BankDefaults:
+    """What every question of a bank inherits from its front matter, and the source catalogue."""
+
+    path: Path
+    bank_id: str
+    topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    lecture: int | None = None
+    catalogue: dict[str, set[str]] | None = None  # None: covers are not checked
+
+
+@dataclass(frozen=True)
+class PartSource:
+    """The raw text of one graded part: a `### Part` block, or a single-part question itself."""
+
+    id: str  # "" for a single-part question
+    title: str
+    line: int
+    fields: dict[str, RawField]
+    sections: dict[str, RawSection]  # by lower-case name
+    where: str  # "part 'a' of 'q1'" / "question 'q1'": how messages name it
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    """A question's own sections: prompt, hints, variables, model solution."""
+
+    prompt: str
+    hints: tuple[str, ...]
+    variables: tuple
+    solution: str
 
 
 @dataclass
@@ -82,11 +119,13 @@ def build_bank(path: Path, raw: RawBank, display: str,
     if not raw.questions:
         c.warn(1, "the bank has no questions (a question starts with `## id: title`)")
 
+    defaults = BankDefaults(path=path, bank_id=Path(path).stem, topics=topics, sources=sources,
+                            lecture=lecture, catalogue=catalogue)
     templates: list[Question] = []
     seen: dict[str, int] = {}
     for rq in raw.questions:
         before = c.n_errors()
-        q = _build_question(rq, c, path, Path(path).stem, topics, sources, catalogue, lecture)
+        q = _build_question(rq, defaults, c)
         if q is None:
             continue
         if q.id in seen:
@@ -116,10 +155,51 @@ def _section_map(sections: list[RawSection], known: set[str], c: Collector, wher
     return out
 
 
-def _build_question(rq: RawQuestion, c: Collector, path: Path, bank_id: str,
-                    bank_topics: tuple[str, ...], bank_sources: tuple[str, ...],
-                    catalogue: dict[str, set[str]] | None,
-                    bank_lecture: int | None = None) -> Question | None:
+def _items(section: RawSection, c: Collector, stray: str | None = None, error: bool = False):
+    """The `- …` items of a section; other lines are reported with `stray` (a warning, or an error)."""
+    items, loose = list_items(section.body)
+    if stray is not None:
+        for line, text in loose:
+            (c.error if error else c.warn)(line, stray.format(text=text, short=text[:40]))
+    return items
+
+
+def _build_question(rq: RawQuestion, bank: BankDefaults, c: Collector) -> Question | None:
+    heading = _question_heading(rq, c)
+    if heading is None:
+        return None
+    qid, title = heading
+    secs = _section_map(rq.sections, QUESTION_SECTIONS, c, f"question {qid!r}")
+    text = _question_text(rq, qid, secs, c)
+    built = _multi_parts(rq, qid, secs, text.solution, c) if rq.parts else _single_part(rq, qid, secs,
+                                                                                          text.solution, c)
+    if not built:
+        return None
+    parts, lines = zip(*built)
+    fields = rq.fields
+    source = fields["source"].value if "source" in fields else (
+        bank.sources[0] if len(bank.sources) == 1 else "")
+    covers = _covers(rq, bank, c)
+    reveals = _csv(fields["reveals"].value) if "reveals" in fields else ()
+    for other in reveals:
+        if not ID_RE.fullmatch(other):
+            c.error(fields["reveals"].line, f"reveals {other!r}, which is not a question id")
+    q_topics = _csv(fields["topics"].value) if "topics" in fields else ()
+    reconstructed = (read_bool(fields["reconstructed"].value, fields["reconstructed"].line, c, "reconstructed")
+                     if "reconstructed" in fields else False)
+    lecture = (read_lecture(fields["lecture"].value, fields["lecture"].line, c)
+               if "lecture" in fields else bank.lecture)
+    q = Question(id=qid, title=title, prompt=text.prompt, parts=parts, source=source,
+                 topics=tuple(dict.fromkeys(bank.topics + q_topics)), bank=bank.bank_id, hints=text.hints,
+                 solution=text.solution, variables=text.variables, covers=covers, reconstructed=reconstructed,
+                 lecture=lecture, reveals=reveals, file=str(bank.path), line=rq.line)
+    check_placeholders(rq, q, c)
+    check_maths(q, list(lines), c)
+    return q
+
+
+def _question_heading(rq: RawQuestion, c: Collector) -> tuple[str, str] | None:
+    """(id, title) from `## id: title`, with the warnings about the keys under it; None if no id."""
     qid, title = split_heading(rq.heading)
     if not qid or not ID_RE.match(qid):
         c.error(rq.line, f"bad question id {qid!r}: use letters, digits, '-' and '_' only "
@@ -136,97 +216,98 @@ def _build_question(rq: RawQuestion, c: Collector, path: Path, bank_id: str,
         line = next(n for n, t in rq.loose if t.strip())
         c.warn(line, "text between the keys and the first `###` section is ignored "
                      "(put the prompt under `### Prompt`)")
-    secs = _section_map(rq.sections, QUESTION_SECTIONS, c, f"question {qid!r}")
+    return qid, title
+
+
+def _question_text(rq: RawQuestion, qid: str, secs: dict[str, RawSection], c: Collector) -> QuestionText:
     prompt = strip_block(secs["prompt"].body) if "prompt" in secs else ""
     if not prompt.strip():
         c.error(secs["prompt"].line if "prompt" in secs else rq.line,
                 f"question {qid!r} has no prompt (a `### Prompt` section with text)")
     hints: tuple[str, ...] = ()
     if "hints" in secs:
-        items, _ = list_items(secs["hints"].body)
-        hints = tuple(i.text for i in items) or ((secs["hints"].text(),) if secs["hints"].text() else ())
+        hint_items = _items(secs["hints"], c)
+        hints = tuple(i.text for i in hint_items) or ((secs["hints"].text(),) if secs["hints"].text() else ())
     variables = ()
     if "variables" in secs:
-        items, stray = list_items(secs["variables"].body)
-        for line, text in stray:
-            c.error(line, f"a variable is written `- name: 1, 2, 3`, not {text!r}")
-        variables = read_variables(items, c)
+        variables = read_variables(_items(secs["variables"], c, "a variable is written `- name: 1, 2, 3`, "
+                                                                "not {text!r}", error=True), c)
     solution = strip_block(secs["solution"].body) if "solution" in secs else ""
+    return QuestionText(prompt, hints, variables, solution)
 
-    if rq.parts:
-        for key in ("kind", "points", "answer"):
-            if key in rq.fields:
-                c.error(rq.fields[key].line, f"{key!r} of a multi-part question goes on its parts "
-                                             "(`### Part id: title`), not on the question")
-        for key in ("wrong answers", "choices", "rubric"):
-            if key in secs:
-                c.error(secs[key].line, f"section {secs[key].name!r} of a multi-part question "
-                                        "goes in a part, as `#### " + secs[key].name + "`")
-        parts, lines, seen = [], [], set()
-        for rp in rq.parts:
-            if not rp.id or not ID_RE.match(rp.id):
-                c.error(rp.line, f"bad part id {rp.id!r}: use letters, digits, '-' and '_' "
-                                 "(`### Part id: title`)")
-                continue
-            if rp.id in seen:
-                c.error(rp.line, f"duplicate part id {rp.id!r} in question {qid!r}")
-                continue
-            seen.add(rp.id)
-            p = _build_part(rp.id, rp.title, rp.line, rp.fields, rp.dup_keys, strip_block(rp.prompt),
-                            _section_map(rp.sections, PART_SECTIONS, c, f"part {rp.id!r}"),
-                            c, f"part {rp.id!r} of {qid!r}", solution, rq.fields)
-            if p is not None:
-                parts.append(p[0])
-                lines.append(p[1])
-    else:
-        fields = {k: v for k, v in rq.fields.items() if k in PART_KEYS}
-        # a single part's solution is the question's: keep it there only, shown once
-        own = {k: s for k, s in secs.items() if k != "solution"}
-        p = _build_part("", "", rq.line, fields, [], "", own, c, f"question {qid!r}", solution, {})
-        parts = [p[0]] if p is not None else []
-        lines = [p[1]] if p is not None else []
-    if not parts:
-        return None
 
-    source = rq.fields["source"].value if "source" in rq.fields else (
-        bank_sources[0] if len(bank_sources) == 1 else "")
-    covers = _csv(rq.fields["covers"].value) if "covers" in rq.fields else ()
-    if covers and catalogue is not None:
-        known = set().union(*catalogue.values()) if catalogue else set()
+def _covers(rq: RawQuestion, bank: BankDefaults, c: Collector) -> tuple[str, ...]:
+    """The catalogue items the question says it covers; an item no catalogue lists is a warning."""
+    if "covers" not in rq.fields:
+        return ()
+    covers = _csv(rq.fields["covers"].value)
+    if covers and bank.catalogue is not None:
+        known = set().union(*bank.catalogue.values()) if bank.catalogue else set()
         for item in covers:
             if item not in known:
                 c.warn(rq.fields["covers"].line, f"covers {item!r}, which no catalogue in "
                                                  "content/sources/ lists")
-    reveals = _csv(rq.fields["reveals"].value) if "reveals" in rq.fields else ()
-    for other in reveals:
-        if not ID_RE.fullmatch(other):
-            c.error(rq.fields["reveals"].line, f"reveals {other!r}, which is not a question id")
-    q_topics = _csv(rq.fields["topics"].value) if "topics" in rq.fields else ()
-    reconstructed = (read_bool(rq.fields["reconstructed"].value, rq.fields["reconstructed"].line, c,
-                               "reconstructed") if "reconstructed" in rq.fields else False)
-    lecture = (read_lecture(rq.fields["lecture"].value, rq.fields["lecture"].line, c)
-               if "lecture" in rq.fields else bank_lecture)
-    q = Question(id=qid, title=title, prompt=prompt, parts=tuple(parts), source=source,
-                 topics=tuple(dict.fromkeys(bank_topics + q_topics)), bank=bank_id, hints=hints,
-                 solution=solution, variables=variables, covers=covers, reconstructed=reconstructed,
-                 lecture=lecture, reveals=reveals, file=str(path), line=rq.line)
-    check_placeholders(rq, q, c)
-    check_maths(q, lines, c)
-    return q
+    return covers
 
 
-def _build_part(pid, title, line, fields, dup_keys, prompt, secs, c: Collector, where: str,
-                q_solution: str, inherited) -> tuple[Part, tuple[int, list[int]]] | None:
-    """One graded part; with the lines of its answer and of its listed wrong answers."""
-    for key, dline in dup_keys:
+Built = tuple[Part, PartLines]  # a part, with the lines of its answer, wrong answers and precision
+
+
+def _single_part(rq: RawQuestion, qid: str, secs: dict[str, RawSection], q_solution: str,
+                 c: Collector) -> list[Built]:
+    # a single part's solution is the question's: keep it there only, shown once
+    src = PartSource(id="", title="", line=rq.line, where=f"question {qid!r}",
+                     fields={k: v for k, v in rq.fields.items() if k in PART_KEYS},
+                     sections={k: s for k, s in secs.items() if k != "solution"})
+    built = _build_part(src, q_solution, c)
+    return [built] if built is not None else []
+
+
+def _multi_parts(rq: RawQuestion, qid: str, secs: dict[str, RawSection], q_solution: str,
+                 c: Collector) -> list[Built]:
+    for key in ("kind", "points", "answer"):
+        if key in rq.fields:
+            c.error(rq.fields[key].line, f"{key!r} of a multi-part question goes on its parts "
+                                         "(`### Part id: title`), not on the question")
+    for key in ("wrong answers", "choices", "rubric"):
+        if key in secs:
+            c.error(secs[key].line, f"section {secs[key].name!r} of a multi-part question "
+                                    "goes in a part, as `#### " + secs[key].name + "`")
+    out: list[Built] = []
+    seen: set[str] = set()
+    for rp in rq.parts:
+        if not rp.id or not ID_RE.match(rp.id):
+            c.error(rp.line, f"bad part id {rp.id!r}: use letters, digits, '-' and '_' "
+                             "(`### Part id: title`)")
+            continue
+        if rp.id in seen:
+            c.error(rp.line, f"duplicate part id {rp.id!r} in question {qid!r}")
+            continue
+        seen.add(rp.id)
+        built = _build_part(_part_source(rp, rq, qid, c), q_solution, c)
+        if built is not None:
+            out.append(built)
+    return out
+
+
+def _part_source(rp: RawPart, rq: RawQuestion, qid: str, c: Collector) -> PartSource:
+    """A `### Part` block's fields, the question's inherited ones (symbols, functions …) under them."""
+    where = f"part {rp.id!r} of {qid!r}"
+    sections = _section_map(rp.sections, PART_SECTIONS, c, f"part {rp.id!r}")
+    for key, dline in rp.dup_keys:
         c.warn(dline, f"key {key!r} is given twice; the later one is used")
-    if pid:
-        for key, f in fields.items():
-            if key not in PART_KEYS:
-                c.warn(f.line, f"unknown key {key!r} in {where} (known: {', '.join(sorted(PART_KEYS))})")
-        fields = {**{k: inherited[k] for k in INHERITED_KEYS if k in inherited}, **fields}
+    for key, f in rp.fields.items():
+        if key not in PART_KEYS:
+            c.warn(f.line, f"unknown key {key!r} in {where} (known: {', '.join(sorted(PART_KEYS))})")
+    inherited = {k: rq.fields[k] for k in INHERITED_KEYS if k in rq.fields}
+    return PartSource(id=rp.id, title=rp.title, line=rp.line, fields={**inherited, **rp.fields},
+                      sections=sections, where=where, prompt=strip_block(rp.prompt))
+
+
+def _kind_and_points(src: PartSource, c: Collector) -> tuple[str, float] | None:
+    fields, where = src.fields, src.where
     if "kind" not in fields:
-        c.error(line, f"{where} has no `kind:` (one of {', '.join(KINDS)})")
+        c.error(src.line, f"{where} has no `kind:` (one of {', '.join(KINDS)})")
         return None
     kind = fields["kind"].value.strip().lower()
     if kind not in KINDS:
@@ -234,35 +315,58 @@ def _build_part(pid, title, line, fields, dup_keys, prompt, secs, c: Collector, 
                                      f"(known: {', '.join(KINDS)})")
         return None
     if "points" not in fields:
-        c.error(line, f"{where} has no `points:`")
+        c.error(src.line, f"{where} has no `points:`")
         return None
     points = read_points(fields["points"].value, fields["points"].line, c)
-    if points is None:
+    return None if points is None else (kind, points)
+
+
+def _build_part(src: PartSource, q_solution: str, c: Collector) -> Built | None:
+    """One graded part; with the lines of its answer and of its listed wrong answers."""
+    kp = _kind_and_points(src, c)
+    if kp is None:
         return None
+    kind, points = kp
+    fields, secs = src.fields, src.sections
     rtol = atol = None
     if "tolerance" in fields:
         rtol, atol = read_tolerance(fields["tolerance"].value, fields["tolerance"].line, c)
+    prec = _precision(src, kind, c)
     symbols = tuple(split_top(fields["symbols"].value)) if "symbols" in fields else ()
     functions = tuple(split_top(fields["functions"].value)) if "functions" in fields else ()
     let = tuple(s.strip() for s in fields["let"].value.split(";") if s.strip()) if "let" in fields else ()
-    answer = fields["answer"].value.strip() if "answer" in fields else ""
-
-    choices = ()
-    if "choices" in secs:
-        items, stray = list_items(secs["choices"].body)
-        for sline, text in stray:
-            c.warn(sline, f"text in Choices that is not a `- [ ]` item is ignored: {text[:40]!r}")
-        choices = read_choices(items, c)
-    wrong: list[tuple[int, WrongAnswer]] = []
-    if "wrong answers" in secs:
-        items, _ = list_items(secs["wrong answers"].body)
-        wrong = read_wrong_answers(items, c)
-    rubric = ()
-    if "rubric" in secs:
-        items, _ = list_items(secs["rubric"].body)
-        rubric = read_rubric(items, c)
+    choices = (read_choices(_items(secs["choices"], c, "text in Choices that is not a `- [ ]` item is ignored: "
+                                                       "{short!r}"), c) if "choices" in secs else ())
+    wrong = read_wrong_answers(_items(secs["wrong answers"], c), c) if "wrong answers" in secs else []
+    rubric = read_rubric(_items(secs["rubric"], c), c) if "rubric" in secs else ()
     solution = strip_block(secs["solution"].body) if "solution" in secs else ""
+    answer = _answer(src, kind, points, choices, rubric, solution or q_solution, c)
+    part = Part(id=src.id, kind=kind, points=points, answer=answer, prompt=src.prompt, title=src.title,
+                symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, precision=prec, choices=choices,
+                wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=src.line)
+    return part, PartLines(fields["answer"].line if "answer" in fields else src.line, [wl for wl, _ in wrong],
+                           fields["precision"].line if "precision" in fields else 0)
 
+
+def _precision(src: PartSource, kind: str, c: Collector):
+    """The part's `precision:`; it is the tolerance, so giving `tolerance:` as well is an error."""
+    if "precision" not in src.fields:
+        return None
+    f = src.fields["precision"]
+    if kind != "number":
+        c.error(f.line, f"`precision:` of {src.where} is for number parts only, not {kind}")
+        return None
+    if "tolerance" in src.fields:
+        c.error(f.line, f"{src.where} has both `precision:` and `tolerance:` (line "
+                        f"{src.fields['tolerance'].line}): the precision sets the tolerance, give only one")
+        return None
+    return read_precision(f.value, f.line, c)
+
+
+def _answer(src: PartSource, kind: str, points: float, choices, rubric, solution: str, c: Collector) -> str:
+    """The part's reference answer (a choice's: its ticked labels), checked against what its kind needs."""
+    fields, secs, where, line = src.fields, src.sections, src.where, src.line
+    answer = fields["answer"].value.strip() if "answer" in fields else ""
     if kind == "choice":
         if "answer" in fields:
             c.warn(fields["answer"].line, f"`answer:` of a choice {where} is ignored: "
@@ -278,13 +382,10 @@ def _build_part(pid, title, line, fields, dup_keys, prompt, secs, c: Collector, 
         elif not math.isclose(sum(r.points for r in rubric), points, abs_tol=1e-9):
             c.error(secs["rubric"].line, f"rubric points of {where} add up to "
                                          f"{sum(r.points for r in rubric):g}, not its {points:g} points")
-        if not (solution or q_solution):
+        if not solution:
             c.error(line, f"{where} is a derivation without a model solution (`Solution` section)")
     elif not answer:
         c.error(fields["answer"].line if "answer" in fields else line, f"{where} has no `answer:`")
     if kind in ("number", "expr", "matrix") and choices:
         c.warn(secs["choices"].line, f"{where}: `Choices` are ignored for kind {kind}")
-    part = Part(id=pid, kind=kind, points=points, answer=answer, prompt=prompt, title=title,
-                symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, choices=choices,
-                wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=line)
-    return part, (fields["answer"].line if "answer" in fields else line, [wl for wl, _ in wrong])
+    return answer

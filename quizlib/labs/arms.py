@@ -3,7 +3,8 @@
 This is the object `quizlib.ui.labs.live_panel` drives. A lab subclasses `Arms` and fills
 in `_step_arm(name) -> loss` (one optimisation step of one arm) and `_measure(name)` (the
 metrics recorded every `every` steps), and `_apply(settings)` for settings a run can take
-mid-flight. All arms are built from one seed and one data set, so a difference between
+mid-flight (listed in `live_fields`; `reset_reasons` says why each other setting needs a new run,
+see `quizlib.labs.midrun`). All arms are built from one seed and one data set, so a difference between
 their curves is the lesson, not noise. A non-finite loss stops every arm with a message
 naming the step (also a loss 1000× above the first: ReLU nets often explode finitely).
 """
@@ -13,6 +14,7 @@ import dataclasses
 import math
 
 import numpy as np
+import pandas as pd
 
 from quizlib import nn
 
@@ -22,6 +24,7 @@ class Arms:
 
     every: int = 10  # record metrics every this many steps
     live_fields: tuple[str, ...] = ()  # settings that `update` may change mid-run
+    reset_reasons: dict[str, str] = {}  # setting → why changing it needs a new run (shown to the student)
 
     def __init__(self, names, settings):
         self.names = tuple(names)
@@ -30,6 +33,8 @@ class Arms:
         self.markers: list[dict] = []
         self.error: str | None = None
         self._rows: list[dict] = []
+        self._by_metric: dict[str, list[dict]] = {}  # the same rows, split by metric (what one chart shows)
+        self._metric_frames: dict[str, pd.DataFrame] = {}  # … as DataFrames, extended by the rows added since
         self._first: dict[str, float] = {}  # first loss of each arm: the yardstick for "it exploded"
         self._record()
 
@@ -67,6 +72,17 @@ class Arms:
     def rows(self) -> list[dict]:
         return list(self._rows)
 
+    def metric_frame(self, metric: str) -> pd.DataFrame:
+        """step, arm, split, value of one metric, extended incrementally like `frame` (no filtering per tick)."""
+        rows = self._by_metric.get(metric, [])
+        old = self._metric_frames.get(metric)
+        done = 0 if old is None else len(old)
+        if old is None or done < len(rows):
+            new = pd.DataFrame(rows[done:], columns=["step", "arm", "split", "value"])
+            old = new if not done else pd.concat([old, new], ignore_index=True)
+            self._metric_frames[metric] = old
+        return old
+
     def update(self, settings) -> None:
         """Apply changed live settings and mark the curve at the current step."""
         diff = [f"{f.name} {getattr(self.settings, f.name)} → {getattr(settings, f.name)}"
@@ -86,10 +102,7 @@ class Arms:
     def _record(self) -> None:
         for name in self.names:
             for metric, v in self._measure(name).items():
-                if isinstance(v, dict):
-                    for split, val in v.items():
-                        self._rows.append({"step": self.steps, "arm": name, "metric": metric,
-                                           "split": split, "value": float(val)})
-                else:
-                    self._rows.append({"step": self.steps, "arm": name, "metric": metric,
-                                       "split": "", "value": float(v)})
+                for split, val in (v.items() if isinstance(v, dict) else (("", v),)):
+                    row = {"step": self.steps, "arm": name, "metric": metric, "split": split, "value": float(val)}
+                    self._rows.append(row)
+                    self._by_metric.setdefault(metric, []).append(row)

@@ -129,7 +129,11 @@ class DeepArms(Arms):
     """The same deep net (seed, data, batches) trained with and without batch norm."""
 
     every = 10
-    live_fields = ("lr",)
+    live_fields = ("lr", "batch_size")  # Run.update_config takes both: the next minibatch uses them
+    reset_reasons = {"depth": "it changes the network's shape", "width": "it changes the network's shape",
+                     "hidden": "it changes the network", "init": "it redraws the initial weights",
+                     "seed": "it redraws the data and the initial weights", "n": "it redraws the data",
+                     "dataset": "it changes the data", "momentum": "it is fixed when the net is built"}
     NAMES = ("with batch norm", "without batch norm")
 
     def __init__(self, s: DeepSettings):
@@ -161,3 +165,20 @@ def deep_net_runs(s: DeepSettings) -> pd.DataFrame:
     if arms.error:
         raise ConfigError(arms.error)
     return pd.DataFrame(arms.rows())
+
+
+def formula_latex(B: int, momentum: float) -> str:
+    """BN in train mode, the running update with the current m, and the B/(B−1) factor for the current B."""
+    return (rf"\begin{{gathered}}\mu=\tfrac1B\textstyle\sum_i z_i,\quad \sigma^2=\tfrac1B\sum_i(z_i-\mu)^2,\quad"
+            rf"\hat z=\frac{{z-\mu}}{{\sqrt{{\sigma^2+\varepsilon}}}},\quad y=\gamma\hat z+\beta\\"
+            rf"\text{{running}}\leftarrow(1-m)\,\text{{running}}+m\,\text{{batch}}=(1-{momentum:g})\,\text{{running}}"
+            rf"+{momentum:g}\,\text{{batch}}\\ \text{{the running variance takes }}\sigma^2\cdot\tfrac{{B}}{{B-1}}"
+            rf"=\sigma^2\cdot\tfrac{{{B}}}{{{B - 1}}}\end{{gathered}}")
+
+
+def settled_variances(stats: pd.DataFrame, s: StatsSettings) -> dict:
+    """Means over the last half of the batches (at least one) of the running variance with and without
+    the B/(B−1) correction, against the true variance std²: where each estimate settles."""
+    tail = stats.tail(max(1, s.steps // 2))
+    return {"batches": len(tail), "corrected": float(tail.running_var.mean()),
+            "uncorrected": float(tail.running_var_no_correction.mean()), "true": s.std ** 2}

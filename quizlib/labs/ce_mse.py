@@ -4,8 +4,9 @@ a = σ(wx + b). MSE C = ½(a − y)² gives ∂C/∂w = (a − y)σ'(z)x, and σ
 when the neuron is saturated (a ≈ 1 at (w, b) = (2, 2)), so it learns slowly exactly when
 it is most wrong. Cross-entropy C = −[y ln a + (1 − y) ln(1 − a)] gives ∂C/∂w = (a − y)x:
 the σ' cancels. Both costs use the same learning rate here (the material's plots did
-not). The neuron is an `nn.MLP([1, 1], output="sigmoid")`, trained with nn.sgd_step;
-cheap enough to recompute on every slider change.
+not). The neuron is an `nn.MLP([1, 1], output="sigmoid")`, trained with nn.sgd_step.
+`NeuronArms` trains every start under both costs live (arm = cost, split = start), for the
+lab page's Start/Stop/Step/Reset; `neuron_runs` computes the same curves in one go.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from quizlib import nn
 from quizlib.errors import ConfigError
+from quizlib.labs.arms import Arms
 
 COSTS = {"cross-entropy": "ce", "MSE": "mse"}
 
@@ -64,12 +66,18 @@ def neuron_quantities(w: float, b: float, x: float = 1.0, y: float = 0.0) -> dic
             "dCdw_ce": (a - y) * x, "dCdb_ce": a - y}
 
 
-def neuron_run(w0: float, b0: float, cost: str, s: NeuronSettings) -> pd.DataFrame:
-    """One start under one cost ("cross-entropy" or "MSE"): step, C, a, w, b, dC_dw, dC_db (before each step)."""
+def neuron(w0: float, b0: float, cost: str) -> nn.MLP:
+    """The one sigmoid neuron started at (w0, b0), with the loss of `cost` ("cross-entropy" or "MSE")."""
     if cost not in COSTS:
         raise ConfigError(f"unknown cost {cost!r}; choose cross-entropy or MSE")
     mlp = nn.MLP([1, 1], output="sigmoid", loss=COSTS[cost])
     mlp.weights[0][0, 0], mlp.biases[0][0] = w0, b0
+    return mlp
+
+
+def neuron_run(w0: float, b0: float, cost: str, s: NeuronSettings) -> pd.DataFrame:
+    """One start under one cost ("cross-entropy" or "MSE"): step, C, a, w, b, dC_dw, dC_db (before each step)."""
+    mlp = neuron(w0, b0, cost)
     X, t = np.array([[s.x]]), np.array([[s.y]])
     rows = []
     for k in range(s.steps + 1):
@@ -97,3 +105,84 @@ def steps_to_reach(df: pd.DataFrame, a_target: float = 0.5) -> pd.DataFrame:
         hit = g[g.a <= a_target]
         rows.append({"start": start, "cost": cost, "steps": float(hit.step.iloc[0]) if len(hit) else math.nan})
     return pd.DataFrame(rows)
+
+
+def gradients_latex(w: float, b: float) -> str:
+    """z, a, σ'(z) at (w, b) for the input x = 1, and ∂C/∂w under both costs (target y = 0)."""
+    q = neuron_quantities(w, b)
+    return (r"\begin{gathered}"
+            rf"z=wx+b={w:g}+{b:g}={q['z']:g},\quad a=\sigma(z)={q['a']:.4f},\quad "
+            rf"\sigma'(z)=a(1-a)={q['sigma_prime']:.4f}\\"
+            rf"\text{{MSE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,\sigma'(z)\,x={q['dCdw_mse']:.4f}\qquad"
+            rf"\text{{CE: }}\frac{{\partial C}}{{\partial w}}=(a-y)\,x={q['dCdw_ce']:.4f}"
+            r"\end{gathered}")
+
+
+def reach_markdown(df: pd.DataFrame, a_target: float = 0.5) -> str:
+    """One line: per (start, cost) the steps until a falls to a_target, or 'never' (steps_to_reach)."""
+    reach = steps_to_reach(df, a_target)
+    return f"Steps until the output falls to a = {a_target:g}: " + " · ".join(
+        f"{r.start}, {r.cost}: **{'never' if math.isnan(r.steps) else int(r.steps)}**" for r in reach.itertuples())
+
+
+class NeuronArms(Arms):
+    """Every start under both costs, trained live: arm = cost (colour), split = start (dash).
+
+    `reached[(cost, start)]` is the first step at which the output a fell to 0.5 (as in
+    `steps_to_reach`), tracked at every step although curves are recorded every `every`."""
+
+    every = 2
+    live_fields = ("lr", "steps")  # η acts on the next step; steps only moves the end of the run
+    reset_reasons = {"starts": "a new starting point is a run of its own, from step 0",
+                     "x": "it changes every neuron's input", "y": "it changes every neuron's target"}
+    A_TARGET = 0.5
+
+    def __init__(self, s: NeuronSettings):
+        s.validate()
+        self._X, self._t = np.array([[s.x]]), np.array([[s.y]])
+        self._neurons = {(cost, start_label(w, b)): neuron(w, b, cost) for cost in COSTS for w, b in s.starts}
+        self.starts = tuple(dict.fromkeys(start for _, start in self._neurons))
+        self.reached: dict[tuple[str, str], int] = {}
+        for k, mlp in self._neurons.items():
+            self._check_reached(k, mlp, 0)
+        super().__init__(tuple(COSTS), s)
+
+    def _check_reached(self, k, mlp, step: int) -> None:
+        if k not in self.reached and mlp.predict_from_logits(self._X @ mlp.weights[0] + mlp.biases[0])[0, 0] \
+                <= self.A_TARGET:
+            self.reached[k] = step
+
+    def _step_arm(self, cost: str) -> float:
+        worst = 0.0
+        for (c, start), mlp in self._neurons.items():
+            if c != cost:
+                continue
+            C, gw, gb = mlp.loss_and_grads(self._X, self._t)
+            nn.sgd_step(mlp, gw, gb, self.settings.lr)
+            self._check_reached((c, start), mlp, self.steps + 1)
+            worst = max(worst, C)
+        return worst
+
+    def _measure(self, cost: str) -> dict:
+        out: dict[str, dict] = {m: {} for m in ("C", "a", "w", "b", "dC_dw")}
+        for (c, start), mlp in self._neurons.items():
+            if c != cost:
+                continue
+            C, gw, _ = mlp.loss_and_grads(self._X, self._t)  # the gradient the next step will use
+            W, bb = mlp.weights[0], mlp.biases[0]
+            for m, v in (("C", C), ("a", mlp.predict_from_logits(self._X @ W + bb)[0, 0]), ("w", W[0, 0]),
+                         ("b", bb[0]), ("dC_dw", gw[0][0, 0])):
+                out[m][start] = v
+        return out
+
+    def summary(self) -> dict[str, str]:
+        """Per start: the step at which each cost brought a down to 0.5, or 'not yet'."""
+        def when(cost, start):
+            k = self.reached.get((cost, start))
+            return "not yet" if k is None else str(k)
+        return {f"a ≤ {self.A_TARGET:g} from {start}": " · ".join(f"{'CE' if cost == 'cross-entropy' else cost} "
+                                                                  f"{when(cost, start)}" for cost in COSTS)
+                for start in self.starts}
+
+    def _apply(self, settings) -> None:
+        self.settings = settings.validate()

@@ -18,20 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quizlib import nn
 from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
 from quizlib.nn.training import Run, TrainConfig
 
 ARMS = ("inverted", "scale at inference", "broken (no scaling)")
-
-
-def check_p(p: float) -> None:
-    """Dropout probability must be in [0, 1): p = 1 drops everything and 1/(1−p) is undefined."""
-    if not np.isfinite(p) or not 0.0 <= p < 1.0:
-        raise ConfigError(
-            f"dropout p={p:g} is not allowed: p is the probability of dropping a unit and must be "
-            "in [0, 1) — at p=1 every unit is dropped and the inverted-dropout scale 1/(1−p) is undefined"
-        )
 
 
 @dataclass(frozen=True)
@@ -44,7 +36,7 @@ class MaskSettings:
     seed: int = 0
 
     def validate(self) -> None:
-        check_p(self.p)
+        nn.check_p(self.p)
         if not 1 <= self.units <= 64:
             raise ConfigError(f"units={self.units}: choose between 1 and 64 units")
         if not 1 <= self.samples <= 100_000:
@@ -115,7 +107,7 @@ def mask_demo(settings: MaskSettings) -> MaskDemo:
 
 def formula_latex(p: float) -> str:
     """Inverted dropout at training with the current p substituted."""
-    check_p(p)
+    nn.check_p(p)
     return (r"\begin{gathered}"
             rf"m_i\sim\mathrm{{Bernoulli}}(1-p)=\mathrm{{Bernoulli}}({1 - p:.2f})\\"
             rf"y_i=\frac{{m_i\,x_i}}{{1-p}}=\frac{{m_i\,x_i}}{{{1 - p:.2f}}}={1 / (1 - p):.3g}\,m_i x_i,\qquad "
@@ -147,7 +139,7 @@ class TrainSettings:
     seed: int = 0
 
     def validate(self) -> None:
-        check_p(self.p)
+        nn.check_p(self.p)
         if not np.isfinite(self.lr) or self.lr <= 0:
             raise ConfigError(f"learning rate {self.lr:g} must be positive")
         if not 4 <= self.n_train <= 2000:
@@ -170,11 +162,14 @@ class OverfitArms(Arms):
     """Two identical MLPs (same seed, same data, same batches), one trained with dropout p, one without."""
 
     every = 25
-    live_fields = ("lr",)
+    live_fields = ("lr", "p")  # both only change the next update (Run.update_config takes lr and dropout)
+    reset_reasons = {"n_train": "it redraws the training set", "noise": "it redraws the data set",
+                     "hidden": "it changes the network's shape",
+                     "seed": "it redraws the data and the initial weights"}
 
     def __init__(self, s: TrainSettings):
         s.validate()
-        names = (f"dropout p={s.p:g}", "no dropout")
+        names = ("with dropout", "no dropout")  # p can change mid-run, so it is not in the name
         self.runs = {n: Run(overfit_config(s, d)) for n, d in zip(names, (s.p, 0.0))}
         super().__init__(names, s)
 
@@ -190,7 +185,8 @@ class OverfitArms(Arms):
         """Validation loss of each arm, and how far it sits above its training loss (the overfitting gap)."""
         val = {n: self.last("loss", n, "validation") for n in self.names}
         gap = {n: val[n] - self.last("loss", n, "train") for n in self.names}
-        return {f"val. loss, {n}": (f"{val[n]:.3f}", f"{gap[n]:+.3f} above train") for n in self.names}
+        label = {self.names[0]: f"{self.names[0]} (p={self.settings.p:g})", self.names[1]: self.names[1]}
+        return {f"val. loss, {label[n]}": (f"{val[n]:.3f}", f"{gap[n]:+.3f} above train") for n in self.names}
 
     def _apply(self, settings) -> None:
         settings.validate()

@@ -54,6 +54,16 @@ class BoundDemo:
     variance: float  # empirical variance of the drawn weights
     theory: float  # b²/3 = 2/(m+n)
 
+    @property
+    def largest(self) -> float:
+        """max |w| over the drawn matrix: never above the bound b."""
+        return float(np.abs(self.weights).max())
+
+    @property
+    def one_over_n(self) -> float:
+        """1/n, the variance of the rule var(W) = 1/n, equal to 2/(m+n) only when m = n."""
+        return 1.0 / self.weights.shape[1]
+
 
 def bound_demo(s: BoundSettings) -> BoundDemo:
     s.validate()
@@ -186,6 +196,9 @@ class LossArms(Arms):
 
     every = 5
     live_fields = ("lr",)
+    reset_reasons = {"depth": "it changes the network's shape", "width": "it changes the network's shape",
+                     "hidden": "the curves compare the initialisations under one activation",
+                     "batch": "it redraws the data", "seed": "it redraws the data and the initial weights"}
 
     def __init__(self, s: DepthSettings):
         s.validate()

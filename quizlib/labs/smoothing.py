@@ -19,12 +19,6 @@ from quizlib.errors import ConfigError
 from quizlib.labs.arms import Arms
 
 
-def check_alpha(alpha: float) -> None:
-    if not np.isfinite(alpha) or not 0.0 <= alpha <= 1.0:
-        raise ConfigError(f"label smoothing α={alpha:g} must be in [0, 1] (α=0 is no smoothing, "
-                          "α=1 makes every target uniform and the labels meaningless)")
-
-
 @dataclass(frozen=True)
 class TargetSettings:
     """Settings of the target-vector demo."""
@@ -34,7 +28,7 @@ class TargetSettings:
     gold: int = 2  # index of the correct class (0-based)
 
     def validate(self) -> None:
-        check_alpha(self.alpha)
+        nn.check_alpha(self.alpha)
         if not 2 <= self.classes <= 100:
             raise ConfigError(f"K={self.classes} classes: choose between 2 and 100")
         if not 0 <= self.gold < self.classes:
@@ -59,7 +53,7 @@ def target_rows(s: TargetSettings) -> list[dict]:
 
 def binary_targets(alpha: float) -> tuple[float, float]:
     """Sigmoid form: smoothed targets (for y=0, for y=1) = (α/2, 1−α/2)."""
-    check_alpha(alpha)
+    nn.check_alpha(alpha)
     return alpha / 2, 1 - alpha / 2
 
 
@@ -86,7 +80,7 @@ class TrainSettings:
     seed: int = 0
 
     def validate(self) -> None:
-        check_alpha(self.alpha)
+        nn.check_alpha(self.alpha)
         if not np.isfinite(self.lr) or self.lr <= 0:
             raise ConfigError(f"learning rate {self.lr:g} must be positive")
         if not 2 <= self.hidden <= 1024:
@@ -108,12 +102,15 @@ class SmoothArms(Arms):
     """Train with smoothing α and without; record confidence (mean max p) and mean logit norm."""
 
     every = 20
-    live_fields = ("lr",)
+    live_fields = ("lr", "alpha")  # α only changes the targets of the next steps
+    reset_reasons = {"classes": "it redraws the data and changes the output layer",
+                     "hidden": "it changes the network's shape",
+                     "seed": "it redraws the data and the initial weights"}
 
     def __init__(self, s: TrainSettings):
         s.validate()
         self.X, self.y = smoothing_data(s)
-        names = (f"smoothing α={s.alpha:g}", "one-hot (α=0)")
+        names = ("label smoothing", "one-hot (α=0)")  # α can change mid-run, so it is not in the name
         self._alpha = dict(zip(names, (s.alpha, 0.0)))
         self._nets = {n: nn.MLP([self.X.shape[1], s.hidden, s.classes], hidden="relu", output="softmax",
                                 init="glorot", seed=s.seed) for n in names}
@@ -137,12 +134,14 @@ class SmoothArms(Arms):
     def summary(self) -> dict[str, str]:
         """Confidence of each arm next to where smoothing wants it, 1−α+α/K."""
         target = gold_target(self.settings.alpha, self.settings.classes)
-        out = {f"confidence, {n}": f"{self.last('confidence (mean max p)', n):.3f}" for n in self.names}
+        label = {self.names[0]: f"{self.names[0]} (α={self.settings.alpha:g})", self.names[1]: self.names[1]}
+        out = {f"confidence, {label[n]}": f"{self.last('confidence (mean max p)', n):.3f}" for n in self.names}
         out["1−α+α/K"] = f"{target:.3f}"
         return out
 
     def _apply(self, settings) -> None:
         settings.validate()
+        self._alpha[self.names[0]] = settings.alpha
         self.settings = settings
 
 

@@ -90,6 +90,9 @@ class DecayArms(Arms):
 
     every = 10
     live_fields = ("lr", "lam")
+    reset_reasons = {"seed": "it redraws the data and the initial weights", "n_train": "it redraws the data",
+                     "n_val": "it redraws the data", "noise": "it redraws the data",
+                     "hidden": "it changes the network's shape"}
 
     def __init__(self, s: DecaySettings):
         s.validate()
@@ -207,3 +210,21 @@ def conventions_table(lr: float, lam: float, n: int) -> list[dict]:
         {"convention": "λ/n per example (Nielsen)", "written as": "C = C₀ + (λ_N/2n)·Σw²;  w ← (1 − ηλ_N/n)w − …",
          "coefficient": "λ_N = nλ", "value": n * lam, "shrink per step": shrink},
     ]
+
+
+def shrink_factor(lr: float, lam: float) -> float:
+    """1 − ηλ: what one SGD step with L2 (or decoupled decay) multiplies W by before −η∇L₀."""
+    return 1 - lr * lam
+
+
+def update_latex(lr: float, lam: float) -> str:
+    """W ← W − η(∇L₀ + λW) = (1 − ηλ)W − η∇L₀, with the current η and λ substituted."""
+    return (rf"\begin{{aligned}}W&\leftarrow W-\eta(\nabla L_0+\lambda W)=(1-\eta\lambda)\,W-\eta\nabla L_0\\"
+            rf"&=(1-{lr:g}\cdot{lam:g})\,W-{lr:g}\,\nabla L_0={shrink_factor(lr, lam):.6g}\,W-{lr:g}\,\nabla L_0"
+            rf"\end{{aligned}}")
+
+
+def epoch_latex(e: dict) -> str:
+    """An epoch_shrink result as (1 − ηλ/n)^(n/m) = exact ≈ e^(−ηλ/m) = approx."""
+    return (rf"\begin{{gathered}}\left(1-\tfrac{{\eta\lambda}}{{n}}\right)^{{n/m}}={e['exact']:.6g}\\"
+            rf"\approx e^{{-\eta\lambda/m}}={e['approx']:.6g}\end{{gathered}}")

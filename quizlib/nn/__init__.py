@@ -11,11 +11,12 @@ from quizlib.nn.layers import (ACTIVATIONS, batchnorm, batchnorm_backward, batch
                                glorot_uniform, linear_mse, relu_backward, relu_forward, sigmoid_backward,
                                sigmoid_ce, sigmoid_forward, sigmoid_mse, smooth_binary_targets, smooth_targets,
                                softmax_ce, tanh_backward, tanh_forward)
-from quizlib.nn.mlp import INITS, MLP, OUTPUTS, decay_step, divergence_message, init_weight, l2_from_decay, sgd_step
+from quizlib.nn.mlp import (INITS, MLP, OUTPUTS, check_smoothing, decay_step, divergence_message, init_weight,
+                            l2_from_decay, sgd_step)
 
 __all__ = [
     "ACTIVATIONS", "INITS", "MLP", "OUTPUTS", "batchnorm", "batchnorm_backward", "batchnorm_forward", "check_alpha",
-    "check_momentum", "check_p", "decay_step", "divergence_message", "dropout", "dropout_backward",
+    "check_momentum", "check_p", "check_smoothing", "decay_step", "divergence_message", "dropout", "dropout_backward",
     "dropout_forward", "glorot_bound", "glorot_uniform", "init_weight", "l2_from_decay", "linear_mse",
     "relu_backward", "relu_forward", "sgd_step", "sigmoid_backward", "sigmoid_ce", "sigmoid_forward",
     "sigmoid_mse", "smooth_binary_targets", "smooth_targets", "softmax_ce", "tanh_backward", "tanh_forward",

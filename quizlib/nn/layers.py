@@ -22,15 +22,17 @@ def check_p(p: float) -> float:
     """Dropout p must be in [0, 1): at p = 1 nothing survives and 1/(1−p) is undefined."""
     p = float(p)
     if not (0.0 <= p < 1.0):  # also false for NaN
-        raise ConfigError(f"dropout p={p:g} must be in [0, 1): p is the probability of dropping a "
-                          "unit; at p=1 every unit is dropped and the scale 1/(1−p) is undefined")
+        raise ConfigError(f"dropout p={p:g} must be in [0, 1): p is the probability of dropping a unit; "
+                          "at p=1 every unit is dropped and the inverted-dropout scale 1/(1−p) is undefined")
     return p
 
 
 def check_alpha(alpha: float) -> float:
+    """Label smoothing α must be in [0, 1]: the targets (1−α)·one-hot + α/K are a distribution only there."""
     alpha = float(alpha)
-    if not (0.0 <= alpha <= 1.0):
-        raise ConfigError(f"label smoothing alpha={alpha:g} must be in [0, 1]")
+    if not (0.0 <= alpha <= 1.0):  # also false for NaN
+        raise ConfigError(f"label smoothing α={alpha:g} must be in [0, 1] (α=0 is no smoothing, "
+                          "α=1 makes every target uniform and the labels meaningless)")
     return alpha
 
 
@@ -188,6 +190,7 @@ def batchnorm(z, gamma, beta, running_mean, running_var, train=True, momentum=0.
 
 
 # --- losses on the output layer: each returns (loss, dz) with dz = ∂loss/∂(output pre-activation) ---
+# (they run on every training step, so they take targets already checked: see MLP.targets)
 
 def softmax_ce(z, y, alpha=0.0):
     """Mean over the batch of −Σ_k t_k log softmax(z)_k; t = one-hot(y) or its smoothed form.
@@ -205,7 +208,8 @@ def softmax_ce(z, y, alpha=0.0):
         p[rows, y] -= 1.0
         p /= N
         return loss, p
-    t = smooth_targets(y, K, alpha)
+    t = np.full((N, K), alpha / K)  # smooth_targets without its checks: the caller validated y and α
+    t[rows, y] += 1.0 - alpha
     loss = -(t * (z - np.log(s))).sum() / N
     return loss, (p - t) / N
 

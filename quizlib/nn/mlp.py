@@ -28,6 +28,12 @@ it is the next layer's input `a`); δ_l = ∂C/∂z_l (`delta`; δ_L = a − y f
 output); m (batch-norm momentum) = `momentum`; B = batch size; γ, β = `gammas`, `betas`.
 Training-mode calls (loss_and_grads, forward(train=True)) draw dropout masks from `rng`
 (default: the net's own Generator) and, with batch norm, update the running statistics.
+
+Validation happens where a value enters, once: the constructor checks the architecture,
+assigning `dropout` checks p, `targets` checks and prepares the targets, `loss_and_grads`
+(the public door) checks its batch and settings and then calls `backprop`, the lean step
+with no checks, which a caller holding inputs it validated once (a training Run: data at
+construction, settings in its config) calls on every minibatch.
 """
 from __future__ import annotations
 
@@ -38,8 +44,7 @@ import numpy as np
 from quizlib.errors import ConfigError
 from quizlib.nn.layers import (ACTIVATIONS, batchnorm_backward, batchnorm_forward, check_alpha,
                                check_momentum, check_p, dropout_backward, dropout_forward,
-                               glorot_uniform, linear_mse, sigmoid_ce, sigmoid_mse, smooth_binary_targets,
-                               softmax_ce)
+                               glorot_uniform, linear_mse, sigmoid_ce, sigmoid_mse, softmax_ce)
 
 OUTPUTS = ("softmax", "sigmoid", "linear")
 INITS = ("glorot", "normal", "scaled_normal", "he")
@@ -54,6 +59,12 @@ def init_weight(fan_in: int, fan_out: int, init: str, rng: np.random.Generator) 
     if init not in std:
         raise ConfigError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
     return rng.normal(0.0, std[init], size=(fan_in, fan_out))  # (fan_in, fan_out)
+
+
+def check_smoothing(output: str, label_smoothing: float) -> None:
+    """Label smoothing needs classes: a softmax or sigmoid output, not a linear one."""
+    if label_smoothing and output == "linear":
+        raise ConfigError("label smoothing needs class targets (softmax or sigmoid output), not a linear output")
 
 
 class MLP:
@@ -78,7 +89,7 @@ class MLP:
             raise ConfigError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
         self.sizes, self.hidden, self.output, self.loss, self.init = sizes, hidden, output, loss, init
         self.seed = int(seed)
-        self.dropout = check_p(dropout)
+        self.dropout = dropout  # checked by the setter below
         self.batchnorm = bool(batchnorm)
         self.momentum, self.eps = check_momentum(momentum), float(eps)
         self.rng = np.random.default_rng(self.seed)  # init, then the dropout masks when no rng is passed
@@ -92,13 +103,21 @@ class MLP:
         self.bn_grads = ([], [])  # (dgammas, dbetas) of the last loss_and_grads
         self._act_f, self._act_b = ACTIVATIONS[hidden]
 
+    @property
+    def dropout(self) -> float:
+        """p, the probability of dropping a hidden unit at training; checked whenever it is set."""
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, p: float) -> None:
+        self._dropout = check_p(p)
+
     # --- forward ---
     def _forward(self, X, train, rng):
         """Logits of the last layer and the caches backward needs."""
-        p = self.dropout
-        if train and p > 0.0:
-            p = check_p(p)  # the attribute is writable; re-check the live value
-            rng = self.rng if rng is None else rng
+        p = self._dropout
+        if train and p > 0.0 and rng is None:
+            rng = self.rng
         a, caches, L = X, [], len(self.weights)
         for l in range(L - 1):
             a_in = a  # (N, fan_in) input of layer l
@@ -138,7 +157,11 @@ class MLP:
 
     # --- loss and backward ---
     def targets(self, y, label_smoothing=0.0):
-        """Validated targets for data_loss: int labels (softmax) or a float (N, K) array."""
+        """Validated targets for data_loss and backprop: int labels (softmax) or a float (N, K) array.
+
+        `label_smoothing` is only checked against the output here (a linear output has no
+        classes to smooth); the smoothing itself is applied by data_loss.
+        """
         K = self.sizes[-1]
         y = np.asarray(y)
         if self.output == "softmax":
@@ -147,7 +170,9 @@ class MLP:
                 if not np.all(y == np.round(y)):
                     raise ConfigError("softmax labels must be integers 0..K−1")
                 y = y.astype(np.intp)
-            if y.min() < 0 or y.max() >= K:
+            # one pass for both ends: viewed as unsigned, a negative label is ≥ 2^63 > K − 1
+            top = y.view(np.uint64) if y.dtype == np.int64 else y.astype(np.uint64)
+            if y.size and top.max() >= K:
                 raise ConfigError(f"a label is out of range: softmax labels must be in [0, {K - 1}]")
             return y
         t = np.asarray(y, dtype=float).reshape(len(y), -1) if y.ndim == 1 and K == 1 else np.asarray(y, float)
@@ -156,22 +181,24 @@ class MLP:
         if self.output == "sigmoid":
             if t.min() < 0 or t.max() > 1:
                 raise ConfigError("sigmoid targets must be in [0, 1]")
-            if label_smoothing:
-                t = smooth_binary_targets(t, label_smoothing)
-        elif label_smoothing:
-            raise ConfigError("label smoothing needs class targets (softmax or sigmoid output), not a linear output")
+        check_smoothing(self.output, label_smoothing)
         return t
 
     def data_loss(self, z, t, label_smoothing=0.0):
-        """(loss, δ_L = ∂loss/∂z_L) of the logits z against prepared targets t."""
+        """(loss, δ_L = ∂loss/∂z_L) of the logits z against prepared targets t (see `targets`)."""
         if self.output == "softmax":
             return softmax_ce(z, t, label_smoothing)
         if self.output == "sigmoid":
+            if label_smoothing:  # y(1−α) + α/2, the two-class form of smooth_targets
+                t = t * (1.0 - label_smoothing) + 0.5 * label_smoothing
             return (sigmoid_ce if self.loss == "ce" else sigmoid_mse)(z, t)
-        return linear_mse(z, t)
+        return linear_mse(z, t)  # no classes to smooth: `targets` and check_smoothing refuse α > 0
 
     def loss_and_grads(self, X, y, l2=0.0, label_smoothing=0.0, rng=None):
-        """(loss, grad_weights, grad_biases) on a batch in train mode (dropout masks, batch statistics)."""
+        """(loss, grad_weights, grad_biases) on a batch in train mode (dropout masks, batch statistics).
+
+        The public door: checks the batch, the targets and the settings, then runs `backprop`.
+        """
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ConfigError(f"X must be (N, {self.sizes[0]}), got shape {X.shape}")
@@ -179,7 +206,16 @@ class MLP:
             raise ConfigError(f"{X.shape[0]} inputs but {len(y)} targets")
         if label_smoothing:
             label_smoothing = check_alpha(label_smoothing)
-        t = self.targets(y, label_smoothing)
+        if l2 and not (l2 > 0 and math.isfinite(l2)):
+            raise ConfigError(f"l2={l2!r} must be a finite number ≥ 0")
+        return self.backprop(X, self.targets(y, label_smoothing), l2, label_smoothing, rng)
+
+    def backprop(self, X, t, l2=0.0, label_smoothing=0.0, rng=None):
+        """loss_and_grads without its checks, for inputs validated where they entered.
+
+        X a float (N, D) array, t from `targets`, l2 ≥ 0 and 0 ≤ label_smoothing ≤ 1 finite:
+        wrong values here give wrong numbers or NumPy errors, not ConfigError.
+        """
         z, caches = self._forward(X, True, rng)
         loss, delta = self.data_loss(z, t, label_smoothing)  # δ = ∂C/∂z of the output layer, (N, K)
         L = len(self.weights)
@@ -199,8 +235,6 @@ class MLP:
             if bn_prev is not None:
                 delta, dg[l - 1], db[l - 1] = batchnorm_backward(delta, bn_prev)
         if l2:
-            if not (l2 > 0 and math.isfinite(l2)):
-                raise ConfigError(f"l2={l2!r} must be a finite number ≥ 0")
             # (l2/2)·Σ‖W‖² adds l2·W to each weight gradient; biases are not penalised
             loss += 0.5 * l2 * sum(float(np.vdot(W, W)) for W in self.weights)
             gw = [g + l2 * W for g, W in zip(gw, self.weights)]
@@ -222,8 +256,9 @@ def sgd_step(mlp, grad_weights, grad_biases, lr, weight_decay=0.0):
         W -= lr * (g + weight_decay * W) if weight_decay else lr * g
     for b, g in zip(mlp.biases, grad_biases):
         b -= lr * g
-    for p, g in zip(mlp.gammas + mlp.betas, mlp.bn_grads[0] + mlp.bn_grads[1]):
-        p -= lr * g
+    if mlp.gammas:  # batch norm's γ, β
+        for p, g in zip(mlp.gammas + mlp.betas, mlp.bn_grads[0] + mlp.bn_grads[1]):
+            p -= lr * g
 
 
 def l2_from_decay(decay, lr) -> float:

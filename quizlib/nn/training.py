@@ -57,6 +57,7 @@ class TrainConfig:
                 raise ConfigError(f"{name}={v:g} must be ≥ 0")
         nn.check_p(self.dropout)
         nn.check_alpha(self.label_smoothing)
+        nn.check_smoothing(self.output, self.label_smoothing)  # a live field: the step no longer checks it
         nn.check_momentum(self.momentum)
         if self.batch_size < 1:
             raise ConfigError(f"batch size {self.batch_size} must be at least 1")
@@ -92,7 +93,9 @@ class Run:
         K = 1 if (c.output == "sigmoid" and self.classes == 2) else self.classes
         self.mlp = nn.MLP([X.shape[1], *c.hidden_sizes, K], hidden=c.hidden, output=c.output, loss=c.loss,
                           init=c.init, seed=c.seed, dropout=c.dropout, batchnorm=c.batchnorm, momentum=c.momentum)
-        self.t_train, self.t_val = self._targets(self.y_train), self._targets(self.y_val)
+        # checked once here; every step then runs the lean mlp.backprop on slices of them
+        self.t_train, self.t_val = (self.mlp.targets(self._targets(y), c.label_smoothing)
+                                    for y in (self.y_train, self.y_val))
         self.rng = np.random.default_rng([c.seed, 2])  # minibatch order and dropout masks
         self._order, self._pos = np.empty(0, int), 0
         self.steps = 0
@@ -124,8 +127,9 @@ class Run:
         c = self.config
         idx = self._batch()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss, gw, gb = self.mlp.loss_and_grads(self.X_train[idx], self.t_train[idx], l2=c.l2,
-                                                   label_smoothing=c.label_smoothing, rng=self.rng)
+            # X, t were checked at construction, l2 and α by the config (validate, update_config)
+            loss, gw, gb = self.mlp.backprop(self.X_train[idx], self.t_train[idx], c.l2, c.label_smoothing,
+                                             self.rng)
         self.last_loss = loss
         if self.first_loss is None:
             self.first_loss = loss

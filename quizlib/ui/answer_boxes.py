@@ -37,26 +37,33 @@ def multi_select(part: Part) -> bool:
     return sum(c.correct for c in part.choices) != 1
 
 
-def choice_input(key: str, q: Question, part: Part, disabled: bool) -> str:
+def _labels(saved: str) -> set[str]:
+    return {s.strip() for s in saved.split(",") if s.strip()}
+
+
+def choice_input(key: str, q: Question, part: Part, disabled: bool, saved: str = "") -> str:
+    """Checkboxes (several right choices) or a radio (one); `saved` ("a, c") is the first value."""
+    before = _labels(saved)
     if multi_select(part):
         st.caption("Tick every right statement.")
         for c in part.choices:
             ck = widget_key(key, q, part, f"c{c.label}")
-            keep(ck, ck + ":saved", False)
+            keep(ck, ck + ":saved", c.label in before)
             st.session_state[ck + ":saved"] = st.checkbox(f"({c.label}) {c.text}", key=ck, disabled=disabled)
     else:
         rk = widget_key(key, q, part, "radio")
-        keep(rk, rk + ":saved", None)
         texts = {c.label: c.text for c in part.choices}
+        keep(rk, rk + ":saved", next((lab for lab in texts if lab in before), None))
         picked = st.radio("Pick one", list(texts), key=rk, index=None, disabled=disabled,
                           format_func=lambda lab: f"({lab}) {texts[lab]}")
         st.session_state[rk + ":saved"] = picked
     return choice_text(key, q, part)
 
 
-def text_input(key: str, q: Question, part: Part, disabled: bool) -> str:
+def text_input(key: str, q: Question, part: Part, disabled: bool, saved: str = "") -> str:
+    """A formula or number box with the symbols it may use, or a derivation's text area."""
     wk = widget_key(key, q, part, "text")
-    keep(wk, wk + ":saved", "")
+    keep(wk, wk + ":saved", saved)
     if part.kind == "derivation":
         text = st.text_area("Your derivation (Markdown, `$…$` for maths)", key=wk, height=180,
                             disabled=disabled)
@@ -102,4 +109,4 @@ def echo(part: Part, text: str) -> None:
         st.caption("Read as")
         st.latex(r.latex)
     elif not r.valid:
-        st.warning(f"⚠️ {r.message}" if r.message else "⚠️ This cannot be read yet.")
+        st.warning(r.message or "This cannot be read yet.", icon=":material/warning:")

@@ -2,9 +2,15 @@
 
 Arms are told apart by colour (category10, not the theme's blues), train/validation by dash,
 mid-run setting changes by dashed grey rules; histograms are bars from zero between bin edges.
+The live curves are a fixed spec over named datasets (`curves_spec` + `curves_datasets`): from
+one tick to the next only the data changes, so the browser updates the chart's data in place
+instead of rebuilding the chart (a rebuilt chart costs the browser far more than the tick itself).
 `quizlib.ui.labs` re-exports these and draws them with `show`.
 """
 from __future__ import annotations
+
+import functools
+import json
 
 import altair as alt
 import pandas as pd
@@ -12,23 +18,47 @@ import pandas as pd
 PALETTE = alt.Scale(scheme="category10")  # arms must be told apart at a glance (the theme's blues are not)
 
 
-def curves_chart(df: pd.DataFrame, metric: str, markers=(), *, ref: float | None = None,
-                 ref_label: str = "", log_y: bool = False, height: int = 260) -> alt.Chart:
-    """Arms overlaid (colour), train/validation as dash, setting changes as grey rules."""
-    d = df[df["metric"] == metric]
+CURVES, MARKERS, REF = "curves", "markers", "ref"  # names of the live chart's datasets
+
+
+@functools.lru_cache(maxsize=128)
+def _curves_spec_json(metric: str, dashed: bool, ref: bool, log_y: bool, height: int) -> str:
     y = alt.Y("value:Q", title=metric, scale=alt.Scale(type="log") if log_y else alt.Undefined)
     enc = {"x": alt.X("step:Q", title="step"), "y": y, "color": alt.Color("arm:N", title=None, scale=PALETTE),
-           "tooltip": ["arm", "step", alt.Tooltip("value:Q", format=".4g")]}
-    if "split" in d.columns and d["split"].nunique() > 1:
+           "tooltip": ["arm:N", "step:Q", alt.Tooltip("value:Q", format=".4g")]}  # typed: no data to infer from
+    if dashed:
         enc["strokeDash"] = alt.StrokeDash("split:N", title=None)
-    layers = [alt.Chart(d).mark_line().encode(**enc)]
-    if len(markers):
-        layers.append(alt.Chart(pd.DataFrame(list(markers))).mark_rule(strokeDash=[4, 4], color="gray")
-                      .encode(x="step:Q", tooltip=["label:N"]))
+    layers = [alt.Chart(alt.Data(name=CURVES)).mark_line().encode(**enc),
+              alt.Chart(alt.Data(name=MARKERS)).mark_rule(strokeDash=[4, 4], color="gray")
+              .encode(x="step:Q", tooltip=["label:N"])]
+    if ref:
+        layers.append(alt.Chart(alt.Data(name=REF)).mark_rule(color="black", strokeDash=[2, 2])
+                      .encode(y="value:Q", tooltip=["label:N"]))
+    spec = alt.layer(*layers).properties(height=height).to_dict()
+    spec.pop("config", None)  # Altair's default view size; Streamlit sizes the chart
+    return json.dumps(spec)
+
+
+def curves_spec(metric: str, *, dashed: bool = False, ref: bool = False, log_y: bool = False,
+                height: int = 260) -> dict:
+    """Vega-Lite spec of the live curves over the named datasets CURVES, MARKERS (and REF): arms by
+    colour, train/validation (the split) by dash when `dashed`, setting changes as grey rules.
+    Built once per combination (Altair's validation is the slow part) and returned as a fresh dict."""
+    return json.loads(_curves_spec_json(metric, dashed, ref, log_y, height))
+
+
+def curves_datasets(curves: pd.DataFrame, markers=(), ref: float | None = None,
+                    ref_label: str = "") -> dict[str, pd.DataFrame]:
+    """The data of `curves_spec`: one metric's rows (step, arm, split, value), the markers, the reference."""
+    out = {CURVES: curves, MARKERS: pd.DataFrame(list(markers), columns=["step", "label"])}
     if ref is not None:
-        layers.append(alt.Chart(pd.DataFrame({"value": [ref], "label": [ref_label]}))
-                      .mark_rule(color="black", strokeDash=[2, 2]).encode(y="value:Q", tooltip=["label:N"]))
-    return alt.layer(*layers).properties(height=height)
+        out[REF] = pd.DataFrame({"value": [ref], "label": [ref_label]})
+    return out
+
+
+def is_dashed(curves: pd.DataFrame) -> bool:
+    """Whether one metric's rows have several splits (train and validation) to tell apart by dash."""
+    return "split" in curves.columns and curves["split"].nunique() > 1
 
 
 def line_chart(rows, x: str, y: str, color: str | None = None, *, log_y=False, height=240, title=None):

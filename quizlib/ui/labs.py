@@ -2,10 +2,14 @@
 
 The live panel keeps a lab's runs (its A/B arms, stepped together on one seed and one
 data set) in `st.session_state` and advances them a slice of steps per tick inside
-`@st.fragment(run_every=…)`, so the chart grows while every widget stays usable.
-Start/Stop/Step/Reset flip flags through callbacks; changing a setting that a run can take
-mid-flight (learning rate, λ, p …) is applied in place and drawn as a dashed rule on the
-chart, any other change (seed, architecture) starts afresh. Settings come from a page's
+`@st.fragment(run_every=RUN_EVERY)`, so the chart grows while every widget stays usable.
+Start/Stop/Step/Reset flip flags through callbacks. What a changed setting does to a run is
+decided by `quizlib.labs.midrun.plan_change` from the runs class's `live_fields`: a setting a
+run can take mid-flight (learning rate, λ, p …) is applied in place and drawn as a dashed rule
+on the chart; any other (seed, data, architecture) leaves the run as it is and says so, with
+a Reset that starts afresh — a run is never discarded silently. Each tick only steps the
+runs and sends new data to charts whose spec stays fixed, so the browser updates them in
+place (see `bench/bench_labs.py` and tests/test_browser_labs.py for the rate). Settings come from a page's
 dataclass; `query_defaults` fills that dataclass from the URL once per session, so a link
 made by `export_panel` reproduces the experiment. A `ConfigError` is shown with
 `st.error`, never as a traceback.
@@ -13,7 +17,8 @@ made by `export_panel` reproduces the experiment. A `ConfigError` is shown with
 The runs object a lab hands to `live_panel` needs: `step(n)`, `steps` (int), `rows()`
 (dicts with step, arm, metric, value and optionally split), `markers` (dicts with step and
 label), `update(settings)` and `error` (a message once a loss is NaN, else None); an optional
-`summary()` (label → text, or (text, note)) is shown as metrics beside the step counter.
+`summary()` (label → text, or (text, note)) is shown as metrics beside the step counter;
+`metric_frame(metric)` (one metric's rows as a DataFrame, built incrementally) is used when present.
 """
 from __future__ import annotations
 
@@ -27,8 +32,14 @@ import pandas as pd
 import streamlit as st
 
 from quizlib.errors import ConfigError
-from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_chart, facet_histogram,  # noqa: F401 (re-export)
-                                   histogram_chart, line_chart, metrics_by, runs_lines, wide_lines)
+from quizlib.labs import midrun
+from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_datasets, curves_spec,  # noqa: F401 (re-export)
+                                   facet_histogram, histogram_chart, is_dashed, line_chart, metrics_by,
+                                   runs_lines, wide_lines)
+
+# Seconds between two ticks of a running lab. A tick must stay well below it (bench/bench_labs.py):
+# 0.15 s asks for ~6.7 refreshes a second, and live training reads as motion from about 5.
+RUN_EVERY = 0.05
 
 
 # ---------------------------------------------------------------- settings and links
@@ -139,26 +150,48 @@ def _step(key, n):
         state["runs"].step(n)
 
 
-def _changed(old, new) -> set[str]:
-    return {f.name for f in dataclasses.fields(new) if getattr(old, f.name) != getattr(new, f.name)}
+def _curves(runs, metric: str) -> pd.DataFrame:
+    """One metric's rows (step, arm, split, value): incremental when the runs keep them so (Arms)."""
+    if hasattr(runs, "metric_frame"):
+        return runs.metric_frame(metric)
+    df = pd.DataFrame(runs.rows())
+    df = df[df["metric"] == metric]
+    return df.assign(split=df["split"] if "split" in df.columns else "")[["step", "arm", "split", "value"]]
+
+
+def _settle(key: str, settings, make) -> tuple[dict | None, midrun.MidRunChange | None]:
+    """The panel's state after this rerun's settings: built, updated in place, or left with a pending change."""
+    ss = st.session_state
+    state = ss.get(key)
+    if state is None:
+        state = ss[key] = {"runs": make(settings), "settings": settings, "running": False}
+        return state, None
+    runs = state["runs"]
+    plan = midrun.plan_change(state["settings"], settings, getattr(make, "live_fields", ()),
+                              started=state["running"] or runs.steps > 0,
+                              reasons=getattr(make, "reset_reasons", None))
+    if plan.rebuild:  # no step taken yet: nothing to lose
+        state = ss[key] = {"runs": make(settings), "settings": settings, "running": False}
+    elif plan.applied:
+        runs.update(plan.settings)  # applied mid-run: drawn as a rule on the curve
+        state["settings"] = plan.settings
+    return state, plan
 
 
 def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[str],
-               live_fields: tuple[str, ...] = (), steps_per_tick: int = 20, run_every: float = 0.3,
-               max_steps: int = 2000, refs: dict[str, tuple[float, str]] | None = None,
-               log_y: tuple[str, ...] = ()):
-    """Live training of `make(settings)` with Start/Stop/Step/Reset; returns the runs (or None)."""
+               steps_per_tick: int = 10, run_every: float = RUN_EVERY, max_steps: int = 2000,
+               refs: dict[str, tuple[float, str]] | None = None, log_y: tuple[str, ...] = (),
+               columns: int = 1):
+    """Live training of `make(settings)` with Start/Stop/Step/Reset; returns the runs (or None).
+
+    `make` is the runs class: its `live_fields` may change mid-run, its `reset_reasons` say why
+    the others need a Reset. Charts go in `columns` columns."""
     ss = st.session_state
-    state = ss.get(key)
     try:
-        if state is None or (_changed(state["settings"], settings) - set(live_fields)):
-            state = ss[key] = {"runs": make(settings), "settings": settings, "running": False}
-        elif state["settings"] != settings:
-            state["runs"].update(settings)  # applied mid-run: drawn as a rule on the curve
-            state["settings"] = settings
+        state, plan = _settle(key, settings, make)
     except ConfigError as e:
-        if state is not None:
-            state["running"] = False
+        if key in ss:
+            ss[key]["running"] = False
         st.error(f"**Setting not possible:** {e}")
         return None
     runs = state["runs"]
@@ -170,6 +203,11 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
     c[2].button(f"Step ×{steps_per_tick}", key=f"{key}_stepbtn", on_click=_step, args=(key, steps_per_tick),
                 icon=":material/skip_next:")
     c[3].button("Reset", key=f"{key}_reset", on_click=_reset, args=(key,), icon=":material/restart_alt:")
+    if plan is not None and plan.pending:
+        with st.container(border=True):
+            st.warning(plan.message, icon=":material/warning:")
+            st.button("Reset and start again with the new settings", key=f"{key}_apply", on_click=_reset,
+                      args=(key,), icon=":material/restart_alt:")
 
     @st.fragment(run_every=run_every if state["running"] else None)
     def _live():
@@ -191,13 +229,17 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
         for col, (name, val) in zip(cols[1:], extra.items()):
             value, delta = val if isinstance(val, tuple) else (val, None)  # (value, small text under it)
             col.metric(name, value, delta, delta_color="off")
-        df = pd.DataFrame(r.rows())
-        if df.empty:
+        if not r.rows():
             st.caption("Press **Start** (or **Step**) to train.")
             return
-        for m in metrics:
+        slots = st.columns(columns) if columns > 1 else [st.container()]
+        for i, m in enumerate(metrics):
             ref, label = (refs or {}).get(m, (None, ""))
-            show(curves_chart(df, m, r.markers, ref=ref, ref_label=label, log_y=m in log_y))
+            d = _curves(r, m)
+            spec = curves_spec(m, dashed=is_dashed(d), ref=ref is not None, log_y=m in log_y)
+            spec["datasets"] = curves_datasets(d, r.markers, ref, label)
+            with slots[i % len(slots)]:
+                st.vega_lite_chart(spec, width="stretch")  # same spec every tick: the browser swaps the data
 
     _live()
     return runs

@@ -11,7 +11,7 @@ never loses it. Unreadable answers show the checker's message, cost nothing and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 import streamlit as st
 
@@ -19,16 +19,12 @@ from quizlib import grading, practice, progress
 from quizlib.errors import StoreError
 from quizlib.item_stats import verdict_extra
 from quizlib.model import Part, Question
-from quizlib.ui import rich_text
+from quizlib.ui import common, rich_text
 from quizlib.ui.answer_boxes import choice_input, choice_text, echo, keep, text_input, widget_key
 
-__all__ = ["render_question", "header", "widget_key", "utc_now"]
+__all__ = ["render_question", "header", "widget_key"]
 
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # -- callbacks (run before the rerun, so the page draws the new state) -----------------------
@@ -117,15 +113,17 @@ def _feedback(key: str, q: Question, part: Part, text: str) -> float:
         st.info("Pick an answer first." if part.kind == "choice" else "Type an answer first.")
         return 0.0
     if status == "invalid":
-        st.warning(f"⚠️ Not graded — {pr.result.message} "
-                   "Nothing was stored; fix the answer and submit again.")
+        st.warning(f"Not graded — {pr.result.message} "
+                   "Nothing was stored; fix the answer and submit again.", icon=":material/warning:")
         return 0.0
     said = pr.result.message.strip()
     msg = f" {said}" if said and said.lower().rstrip(".!") != "correct" else ""  # "Right" says it already
     if pr.result.correct:
-        st.success(f"✅ Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+        st.success(f"Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}",
+                   icon=":material/check_circle:")
     else:
-        st.error(f"❌ Not right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+        st.error(f"Not right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}",
+                 icon=":material/cancel:")
     return pr.points
 
 
@@ -152,16 +150,17 @@ def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
     done = st.session_state.get(widget_key(key, q, part, "selfgrade"))
     if done is None:
         return 0.0
-    st.success(f"📝 Self-grade recorded: {done[0]:g} / {done[1]:g} points.")
+    st.success(f"Self-grade recorded: {done[0]:g} / {done[1]:g} points.", icon=":material/rate_review:")
     return done[0]
 
 
-def _part(key: str, q: Question, part: Part, grade_now: bool, ctx: tuple) -> tuple[str, float]:
+def _part(key: str, q: Question, part: Part, grade_now: bool, ctx: tuple, saved: str) -> tuple[str, float]:
     if q.is_multi:
-        st.markdown(f"**Part {part.id}** — {part.title} *({part.points:g} points)*")
+        st.markdown(f"**Part {part.id}** — {part.title} *({grading.points_label(part.points)})*")
         if part.prompt:
             st.markdown(part.prompt)
-    text = choice_input(key, q, part, False) if part.kind == "choice" else text_input(key, q, part, False)
+    box = choice_input if part.kind == "choice" else text_input
+    text = box(key, q, part, False, saved)
     if part.kind != "choice":
         echo(part, text)
     if not grade_now:
@@ -204,7 +203,7 @@ def _reveal(key: str, q: Question) -> None:
 
 def header(q: Question) -> None:
     st.subheader(q.title)
-    bits = [f"**{q.points:g} points**", f"`{q.id}`", q.bank]
+    bits = [f"**{grading.points_label(q.points)}**", f"`{q.id}`", q.bank]
     if q.lecture is not None:
         bits.append(f"lecture {q.lecture}")
     if q.n_variants > 1:
@@ -217,8 +216,11 @@ def header(q: Question) -> None:
 
 def render_question(q: Question, *, store=None, profile: str = "default", key: str = "quiz",
                     grade_now: bool = True, mode: str = "practice", show_header: bool = True,
-                    now: Clock = utc_now) -> dict[str, str]:
+                    now: Clock = common.now, saved: dict[str, str] | None = None) -> dict[str, str]:
     """Draw `q` (already rendered for its variant) and return {part id: answer text}.
+
+    `saved` ({part id: text}, choices as "a, c") fills boxes shown for the first time in this
+    session (a mock exam reopened after a reload).
 
     grade_now=True: Submit per part, feedback, hints, reveal, rubric self-grading, and every
     graded try stored in `store` (if given) as an Attempt of `profile` with `mode`.
@@ -234,7 +236,7 @@ def render_question(q: Question, *, store=None, profile: str = "default", key: s
     answers: dict[str, str] = {}
     earned = 0.0
     for part in q.parts:
-        answers[part.id], points = _part(key, q, part, grade_now, ctx)
+        answers[part.id], points = _part(key, q, part, grade_now, ctx, (saved or {}).get(part.id, ""))
         earned += points
     if grade_now:
         if sum(p.kind != "derivation" for p in q.parts) > 1:
