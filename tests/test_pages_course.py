@@ -15,6 +15,7 @@ from quizlib import export
 from quizlib.model import Attempt
 from quizlib.store import Store
 from quizlib.ui import course
+from page_helpers import page_tables
 from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,9 +105,9 @@ def test_class_page_for_a_teacher(login):
     at = run("class_view.py")
     assert not at.exception
     assert at.title[0].value == "Class"
-    items = at.dataframe[0].value
+    items = page_tables(at)[0].value
     assert list(items["question"]) == ["q-x"] and list(items["students"]) == [2]
-    students = at.dataframe[2].value
+    students = page_tables(at)[2].value
     assert set(students["student"]) >= {"Ana Lima", "Ben Ode"}
     assert all(not s.startswith("sub:") for s in students["student"])
 

@@ -16,6 +16,7 @@ from quizlib.ui import common
 from quizlib.ui.answer_boxes import widget_key
 from page_scripts import page_script
 from study_fixtures import banks
+from page_helpers import page_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "ana"
@@ -208,7 +209,7 @@ def test_dashboard_charts_reflect_attempts_and_bank_filter(ctx):
     assert len(charts) == 6
     spec = json.loads(charts[0].proto.spec)
     assert spec["title"] == "Accuracy by topic"
-    weak = at.dataframe[0].value
+    weak = page_tables(at)[0].value
     assert list(weak["question_id"])[0] == "l2-a" and list(weak["open"])[0] == "practice?q=l2-a"
     at.selectbox(key="dash-bank").set_value("l1").run()
     metrics = {m.label: m.value for m in at.metric}

@@ -18,7 +18,7 @@ s = bn.StatsSettings(B=B, momentum=mom, steps=steps, seed=seed)
 with ui.lab_errors():
     stats = bn.running_stats(s)
     tve = bn.train_vs_eval(s)
-st.latex(bn.formula_latex(B, mom))
+ui.formula(bn.formula_latex(B, mom))
 ui.show(ui.wide_lines(stats, "step", ["batch_mean", "running_mean", "true_mean"], title="mean", height=260))
 ui.show(ui.wide_lines(stats, "step", ["running_var", "running_var_no_correction", "true_var"], height=260,
                       title="variance: with and without B/(B−1)"))

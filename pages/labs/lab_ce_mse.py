@@ -16,7 +16,7 @@ w = c[2].number_input("3rd start: w", -50.0, 50.0, 2.0, 0.5, key="c_w")
 b = c[3].number_input("3rd start: b", -50.0, 50.0, 2.0, 0.5, key="c_b")
 starts = tuple(dict.fromkeys(s0.starts + ((w, b),)))  # the material's two starts, plus yours if different
 s = ce_mse.NeuronSettings(lr=lr, steps=steps, starts=starts)
-st.latex(ce_mse.gradients_latex(w, b))
+ui.formula(ce_mse.gradients_latex(w, b))
 st.markdown("Colour = cost (cross-entropy, MSE), dash = start. The numbers beside the step counter are the "
             "steps each cost needs to bring the output down to a = 0.5.")
 runs = ui.live_panel("ce_mse_live", s, ce_mse.NeuronArms, metrics=["a", "C", "dC_dw"],

@@ -16,13 +16,13 @@ seed = c[2].number_input("seed", 0, 10_000, m0.seed, key="d_seed")
 ms = dropout.MaskSettings(p=p, units=m0.units, samples=samples, seed=seed)
 with ui.lab_errors():
     demo = dropout.mask_demo(ms)
-    st.latex(dropout.formula_latex(p))
+    ui.formula(dropout.formula_latex(p))
 st.markdown(f"Fraction of units dropped over {samples} masks: **{demo.dropped_fraction():.3f}** (p = {p:g}).")
 ui.show(ui.line_chart(demo.running_rows(), "mask", "running mean", "unit", height=220,
                       title="running mean of inverted-dropout outputs → x"))
 
 st.subheader("Three ways to scale")
-st.latex(dropout.arms_latex(p))
+ui.formula(dropout.arms_latex(p))
 ui.bar_columns(demo.arm_rows(), "arm", "unit", "value", "mode")
 for col, arm in zip(st.columns(3), dropout.ARMS):
     col.metric(f"inference ÷ train mean, {arm}", f"{demo.mismatch(arm):.3f}")

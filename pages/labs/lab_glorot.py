@@ -15,14 +15,14 @@ bs = glorot.BoundSettings(fan_in=c[0].number_input("m (fan-in)", 1, 5000, b0.fan
                           seed=c[2].number_input("seed", 0, 10_000, b0.seed, key="g_seed"))
 with ui.lab_errors():
     demo = glorot.bound_demo(bs)
-st.latex(glorot.bound_latex(bs.fan_in, bs.fan_out))
+ui.formula(glorot.bound_latex(bs.fan_in, bs.fan_out))
 st.markdown(f"Drawn weights: variance **{demo.variance:.4g}** (theory 2/(m+n) = {demo.theory:.4g}; "
             f"1/n = {demo.one_over_n:.4g} only when m = n). Largest |w| = {demo.largest:.4f} ≤ b.")
 ui.show(ui.histogram_chart(glorot.histogram_rows(demo.weights), rules=(-demo.bound, demo.bound),
                            title="weights against ±b (red)"))
 
 st.subheader("The material's example: 784 inputs, half of them 1")
-st.latex(glorot.VAR_Z_LATEX)
+ui.formula(glorot.VAR_Z_LATEX)
 zs = glorot.z_example(bs.seed)
 st.markdown(" · ".join(f"{k}: var(z) = **{v['var']:.1f}**, σ(z) saturated for **{v['sat']:.0%}**"
                        for k, v in zs["summary"].items()))

@@ -16,7 +16,7 @@ gold = c[2].number_input("gold class", 0, 19, g0.gold, key="s_gold")
 gs = smoothing.TargetSettings(alpha=alpha, classes=classes, gold=gold)
 with ui.lab_errors():
     rows = smoothing.target_rows(gs)
-    st.latex(smoothing.formula_latex(alpha, classes))
+    ui.formula(smoothing.formula_latex(alpha, classes))
 ui.show(ui.bar_chart(rows, "class", "value", "target", offset="target", height=200))
 st.markdown(f"At the optimum p = q the softmax sits at confidence **{smoothing.gold_target(alpha, classes):.3f}** "
             f"with a finite logit gap log(q_gold/q_other) = **{smoothing.best_logit_gap(alpha, classes):.3f}** "

@@ -15,7 +15,7 @@ seed = c[2].number_input("seed", 0, 10_000, s0.seed, key="w_seed")
 s = wd.DecaySettings(lr=lr, lam=lam, seed=seed)
 with ui.lab_errors():
     s.validate()
-st.latex(wd.update_latex(lr, lam))
+ui.formula(wd.update_latex(lr, lam))
 
 st.subheader("Four arms on the same net and data: ‖W‖, loss, accuracy")
 runs = ui.live_panel("wd_live", s, wd.DecayArms, metrics=["weight_norm", "loss", "accuracy"],
@@ -33,7 +33,7 @@ with c[1]:
     lam_n = cc[2].number_input("λ (per-example, C₀ + λ/2n·Σw²)", 0.0, 1e6, 5.0, key="w_lamn")
     e = ui.attempt(wd.epoch_shrink, lr, lam_n, int(n), int(m))
     if e:
-        st.latex(wd.epoch_latex(e))
+        ui.formula(wd.epoch_latex(e))
         st.caption(f"per step {e['per_step']:.8g}, {e['steps_per_epoch']:g} steps per epoch, "
                    f"relative error {e['rel_error']:.2g}")
 

@@ -3,7 +3,7 @@ import streamlit as st
 
 from quizlib import source_names, stats
 from quizlib.search import deep_link
-from quizlib.ui import common, study_charts
+from quizlib.ui import chart_text, common, study_charts
 
 ctx = common.context()
 st.title("Progress")
@@ -27,17 +27,23 @@ c4.metric("Points", f"{t['points']:g} / {t['possible']:g}")
 
 topics, sources = stats.by_topic(df), stats.by_source(df)
 left, right = st.columns(2)
-left.altair_chart(study_charts.accuracy_by(topics, "topic", "Accuracy by topic"), width="stretch")
-right.altair_chart(study_charts.points_by(topics, "topic", "Points by topic"), width="stretch")
+with left:
+    chart_text.show(study_charts.accuracy_by(topics, "topic", "Accuracy by topic"))
+with right:
+    chart_text.show(study_charts.points_by(topics, "topic", "Points by topic"))
 left, right = st.columns(2)
-left.altair_chart(study_charts.accuracy_by(sources, "source", "Accuracy by source"), width="stretch")
-right.altair_chart(study_charts.points_by(sources, "source", "Points by source"), width="stretch")
+with left:
+    chart_text.show(study_charts.accuracy_by(sources, "source", "Accuracy by source"))
+with right:
+    chart_text.show(study_charts.points_by(sources, "source", "Points by source"))
 
 left, right = st.columns(2)
-left.altair_chart(study_charts.over_time(stats.over_time(df)), width="stretch")
+with left:
+    chart_text.show(study_charts.over_time(stats.over_time(df)))
 in_bank = {q.id for b in ctx.banks for q in b.questions if not bank or b.id == bank}
 ahead = stats.due_ahead(ctx.store, ctx.profile, common.now(), days=14, question_ids=in_bank)
-right.altair_chart(study_charts.due_ahead(ahead), width="stretch")
+with right:
+    chart_text.show(study_charts.due_ahead(ahead))
 
 st.subheader("Weakest questions")
 weak = stats.weakest(df, n=10)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from quizlib import class_report
-from quizlib.ui import class_charts, common, course
+from quizlib.ui import chart_text, class_charts, common, course
 
 ctx = common.context()
 store = ctx.store
@@ -17,14 +17,14 @@ st.caption("First tries only. **Facility**: mean score fraction. **Discriminatio
            "question's score with the rest of the student's score (below 0.2: look at the question).")
 items_tab, students_tab, exams_tab = st.tabs(["Questions", "Students", "Mock exams"])
 with items_tab:
-    st.altair_chart(class_charts.items_chart(report.items), width="stretch")
+    chart_text.show(class_charts.items_chart(report.items))
     st.dataframe(report.items, hide_index=True)
     st.download_button("Download question statistics (.csv)", class_report.csv_bytes(report.items),
                        file_name="class-questions.csv", mime="text/csv", key="class:dl-items")
     qid = st.selectbox("Wrong answers of", report.items["question"], key="class:wrong-q")
     st.dataframe(report.wrong[report.wrong["question"] == qid], hide_index=True)
 with students_tab:
-    st.altair_chart(class_charts.students_chart(report.students), width="stretch")
+    chart_text.show(class_charts.students_chart(report.students))
     st.dataframe(report.students, hide_index=True)
     st.download_button("Download students (.csv)", class_report.csv_bytes(report.students),
                        file_name="class-students.csv", mime="text/csv", key="class:dl-students")
@@ -32,7 +32,7 @@ with exams_tab:
     if report.exams.empty:
         st.info("No mock exam submitted yet.")
     else:
-        st.altair_chart(class_charts.exams_chart(report.exams), width="stretch")
+        chart_text.show(class_charts.exams_chart(report.exams))
         st.dataframe(report.exams, hide_index=True)
         st.download_button("Download mock exams (.csv)", class_report.csv_bytes(report.exams),
                            file_name="class-exams.csv", mime="text/csv", key="class:dl-exams")
