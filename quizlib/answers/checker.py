@@ -332,8 +332,8 @@ def _breakpoints(ctx: Context, f, integer: bool, d, base: dict) -> list[float]:
 
 def _special_points(ctx: Context, trees, rng: np.random.Generator, base: dict | None) -> list[dict]:
     """Points that vary one symbol at a time, the others at `base`: scales, the edges of a bounded
-    domain, and both sides of every breakpoint of a piecewise function in either formula (and at an
-    integer crossing of floor/ceil itself, where `ceil(x) - 1` and `floor(x)` part)."""
+    domain, and every breakpoint of a piecewise function in either formula with both its sides (at an
+    integer crossing of floor/ceil itself `ceil(x) - 1` and `floor(x)` part)."""
     scalars = [d for d in ctx.decls if d.shape is None]
     if base is None or not scalars:
         return []
@@ -346,7 +346,7 @@ def _special_points(ctx: Context, trees, rng: np.random.Generator, base: dict | 
         for f, integer in kinks:
             for t in _breakpoints(ctx, f, integer, d, base):
                 eps = 1e-7 * max(1.0, abs(t))
-                vals += [t - eps, t + eps, t - 1e3 * eps, t + 1e3 * eps] + ([t] if integer else [])
+                vals += [t, t - eps, t + eps, t - 1e3 * eps, t + 1e3 * eps]
         for v in vals:
             if (d.lo is not None and v <= d.lo) or (d.hi is not None and v >= d.hi):
                 continue

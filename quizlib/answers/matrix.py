@@ -123,8 +123,13 @@ def instantiate(decls, rng: np.random.Generator) -> dict:
         if decl.shape is None:
             env[decl.name] = decl.sample(rng)
         else:
-            r, c = (dim.get(x, x) for x in decl.shape)
-            env[decl.name] = rng.standard_normal((int(r), int(c)))
+            r, c = (int(dim.get(x, x)) for x in decl.shape)
+            if decl.kind == "simplex":  # a distribution per column: -g^T z + log(sum(exp(z))) is its CE
+                env[decl.name] = rng.dirichlet(np.ones(r), size=c).T
+            elif decl.kind == "onehot":
+                env[decl.name] = np.eye(r)[:, rng.integers(0, r, size=c)]
+            else:
+                env[decl.name] = rng.standard_normal((r, c))
     return env
 
 
