@@ -115,7 +115,7 @@ def page_time(name: str, repeats: int = 3) -> float:
     """Median wall time of a page's first script run in AppTest (Streamlit overhead included)."""
     from streamlit.testing.v1 import AppTest
 
-    return median_time(lambda: AppTest.from_file(str(ROOT / "pages" / f"lab_{name}.py"),
+    return median_time(lambda: AppTest.from_file(str(ROOT / "pages" / "labs" / f"lab_{name}.py"),
                                                  default_timeout=60).run(), repeats)
 
 

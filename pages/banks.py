@@ -1,24 +1,5 @@
-"""Banks: every question bank with its title, sources and question count, and the problems of broken ones."""
-import streamlit as st
+"""/banks on a fresh server's first request: Streamlit runs pages/<url>.py without app.py,
+so this file runs the app's navigation (quizlib/ui/navigation.py explains why)."""
+from quizlib.ui import navigation
 
-from quizlib.ui import common
-
-st.title("Banks")
-banks = common.context().banks
-st.caption(f"{len(banks)} bank(s) in `{common.content_dir().name}/`, "
-           f"{sum(len(b.questions) for b in banks)} question(s) in all. "
-           "Run `python -m quizlib check` to validate them from the command line.")
-if not banks:
-    st.info("No bank found: add a Markdown file to `content/` (see README, *Writing questions*).")
-for b in banks:
-    mark = "❌" if b.errors else ("⚠️" if b.problems else "✅")
-    with st.expander(f"{mark} {b.title} — {len(b.questions)} question(s)", expanded=bool(b.errors)):
-        st.markdown(f"`{b.id}` · sources: {', '.join(b.sources) or '—'} · "
-                    f"topics: {', '.join(b.topics) or '—'}")
-        if b.errors:
-            st.error(f"{len(b.errors)} error(s): the questions they affect are left out; "
-                     "the rest of the app works.")
-        if b.problems:
-            st.code("\n".join(str(p) for p in b.problems), language=None)
-        for q in b.questions:
-            common.practice_link(q.id, f"{q.title} · `{q.id}` · {q.kind} · {q.points:g} points")
+navigation.run()

@@ -1,48 +1,5 @@
-"""Progress: accuracy and points by topic and source, attempts over time, cards due, weakest questions."""
-import streamlit as st
+"""/dashboard on a fresh server's first request: Streamlit runs pages/<url>.py without app.py,
+so this file runs the app's navigation (quizlib/ui/navigation.py explains why)."""
+from quizlib.ui import navigation
 
-from quizlib import stats
-from quizlib.search import deep_link
-from quizlib.ui import common, study_charts
-
-ctx = common.context()
-st.title("Progress")
-titles = {"": "All banks"} | {b.id: b.title for b in ctx.banks}
-bank = st.selectbox("Bank", list(titles), format_func=titles.get, key="dash-bank") or None
-df = stats.attempts_frame(ctx.store, ctx.profile, ctx.banks, bank=bank)
-
-if df.empty:
-    st.info(f"No answers yet for **{ctx.profile}**{' in this bank' if bank else ''}. Start on **Practice**: "
-            "answer a few questions of a lecture, or sit a short **Mock exam**. Every answer shows up here, "
-            "and the ones you miss come back on **Review**.")
-    st.stop()
-
-t = stats.totals(df)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Attempts", t["attempts"])
-c2.metric("Questions tried", t["questions"])
-c3.metric("Accuracy", f"{t['accuracy']:.0%}")
-c4.metric("Points", f"{t['points']:g} / {t['possible']:g}")
-
-topics, sources = stats.by_topic(df), stats.by_source(df)
-left, right = st.columns(2)
-left.altair_chart(study_charts.accuracy_by(topics, "topic", "Accuracy by topic"), width="stretch")
-right.altair_chart(study_charts.points_by(topics, "topic", "Points by topic"), width="stretch")
-left, right = st.columns(2)
-left.altair_chart(study_charts.accuracy_by(sources, "source", "Accuracy by source"), width="stretch")
-right.altair_chart(study_charts.points_by(sources, "source", "Points by source"), width="stretch")
-
-left, right = st.columns(2)
-left.altair_chart(study_charts.over_time(stats.over_time(df)), width="stretch")
-in_bank = {q.id for b in ctx.banks for q in b.questions if not bank or b.id == bank}
-ahead = stats.due_ahead(ctx.store, ctx.profile, common.now(), days=14, question_ids=in_bank)
-right.altair_chart(study_charts.due_ahead(ahead), width="stretch")
-
-st.subheader("Weakest questions")
-weak = stats.weakest(df, n=10)
-weak["open"] = weak["question_id"].map(deep_link)
-st.dataframe(weak, hide_index=True, column_config={
-    "open": st.column_config.LinkColumn("open", display_text="practise"),
-    "recent_accuracy": st.column_config.ProgressColumn("recent accuracy", min_value=0.0, max_value=1.0,
-                                                       format="percent"),
-})
+navigation.run()

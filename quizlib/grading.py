@@ -43,6 +43,11 @@ class Score:
         return self.earned / self.possible if self.possible > 0 else 0.0
 
 
+def points_label(points: float) -> str:
+    """"1 point", "0.5 points", "2 points": singular only for exactly one."""
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
 def grade_part(part: Part, given: str) -> CheckResult:
     """Check `given` against the part's reference with all the part's settings."""
     if part.kind == "derivation":

@@ -60,6 +60,17 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class Precision:
+    """How a number answer is to be rounded: `precision: 3 decimals` / `precision: 4 significant`.
+
+    It sets the part's tolerance (half a unit in the last asked digit, per variant) and writes the
+    instruction the prompt shows, so the text never disagrees with the grading."""
+
+    digits: int
+    mode: str  # "decimals" | "significant"
+
+
+@dataclass(frozen=True)
 class Part:
     """One graded answer box. Single-part questions have exactly one, with id ""."""
 
@@ -74,6 +85,7 @@ class Part:
     let: tuple[str, ...] = ()  # derived symbols, "h = relu(W1^T x + b1)"
     rtol: float | None = None
     atol: float | None = None
+    precision: Precision | None = None  # a `precision:` key; the rendered part's atol comes from it
     choices: tuple[Choice, ...] = ()
     wrong_answers: tuple[WrongAnswer, ...] = ()
     rubric: tuple[RubricItem, ...] = ()

@@ -8,12 +8,13 @@ mastered stops being "weak".
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import pandas as pd
 
 from quizlib.model import Bank
+from quizlib.source_names import source_name
 from quizlib.store import Store
 
 RECENT = 3  # attempts that decide whether a question is weak now
@@ -22,9 +23,18 @@ COLUMNS = ["question_id", "part_id", "bank", "source", "title", "topics", "corre
            "created_at", "mode", "variant"]
 
 
-def attempts_frame(store: Store, profile: str, banks: Sequence[Bank], bank: str | None = None) -> pd.DataFrame:
-    """The profile's attempts with question metadata; only those of `bank` if given."""
-    meta = {q.id: (b.id, q.source or "(no source)", q.title, list(q.topics) or ["(no topic)"])
+def attempts_frame(store: Store, profile: str, banks: Sequence[Bank], bank: str | None = None,
+                   source_titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The profile's attempts with question metadata; only those of `bank` if given.
+
+    With `source_titles` ({catalogue stem: title}, see quizlib.source_names) the source column holds
+    human names (a catalogue's title, else the bank's title); without, the raw `source:` value."""
+    def source(b: Bank, q) -> str:
+        if source_titles is None:
+            return q.source or "(no source)"
+        return source_name(q.source, b.title, source_titles)
+
+    meta = {q.id: (b.id, source(b, q), q.title, list(q.topics) or ["(no topic)"])
             for b in banks for q in b.questions}
     rows = []
     for a in store.attempts(profile):

@@ -1,7 +1,7 @@
 """Fixtures every test shares: an isolated progress store, and a live app for browser tests.
 
 Every test gets its own SQLite file through $QUIZ_DB, so no test reads or writes
-the developer's real progress. Browser tests start `streamlit run app.py` on a free
+the developer's real progress; the bank cache is one folder per session ($QUIZ_CACHE_DIR). Browser tests start `streamlit run app.py` on a free
 127.0.0.1 port and stop it by its process id; without Chromium or Playwright they
 skip — unless $QUIZ_REQUIRE_BROWSER=1 (as in CI), where a missing browser fails.
 Store tests run on SQLite and on a real PostgreSQL that the session starts
@@ -28,6 +28,15 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_bank_cache(tmp_path_factory):
+    """The persistent bank cache (quizlib.bank.cache) of this session only, never the user's; set
+    for the whole session so that the app servers of browser tests (module fixtures) share it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("QUIZ_CACHE_DIR", str(tmp_path_factory.mktemp("bank-cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -212,3 +212,17 @@ def test_schedule_never_calls_the_clock():
 def test_no_code_evaluation(path):
     bad = calls(path)
     assert not bad, f"{rel(path)} calls {bad}: student text must go through quizlib's own parser"
+
+
+def test_no_merge_conflict_markers_are_committed():
+    import subprocess
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    bad = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix not in {".py", ".md", ".toml", ".txt", ".cfg", ".yml", ".yaml", ""} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if any(line.startswith(("<<<<<<< ", ">>>>>>> ")) for line in text.splitlines()):
+            bad.append(name)
+    assert len(files) > 50 and not bad, bad

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from app_process import free_port, oidc_provider, streamlit_app
+from axe_scan import scan, settle
 
 ANA = {"sub": "ana-sub", "email": "ana@uni.example", "name": "Ana Lima"}
 BEN = {"sub": "ben-sub", "email": "ben@uni.example", "name": "Ben Ode"}
@@ -95,7 +96,10 @@ teachers = ["teach@uni.example"]
                 # the teacher sees the class
                 log_in(page, url, TEACHER)
                 page.get_by_role("link", name="Class").click()
-                page.get_by_text("Facility").first.wait_for()
+                page.get_by_text("First tries only").wait_for()  # the Class page's own caption
+                settle(page)
+                violations = scan(page)  # the Class page is reachable only here: scan it for accessibility
+                assert not violations, "\n".join(violations)
                 with page.expect_download() as got:
                     page.get_by_role("button", name="Download question statistics (.csv)").click()
                 rows = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8"))))

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from quizlib.diagrams import mermaid_to_dot, split_mermaid
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +89,7 @@ def test_page_draws_flowcharts_and_shows_other_diagrams_as_source():
 
 
 def test_practice_page_draws_the_resnet_bottleneck():
-    at = AppTest.from_file(str(ROOT / "pages" / "practice.py"), default_timeout=60)
+    at = AppTest.from_file(page_script("practice"), default_timeout=60)
     at.query_params["q"] = "l5-resnet"
     at.run()
     assert not at.exception

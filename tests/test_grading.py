@@ -81,3 +81,10 @@ def test_question_score_adds_parts():
     # capped per part, unknown part ids ignored
     assert grading.question_score(q, {"W2": 9.0, "b2": 2.0, "zz": 4.0}).earned == 5.0
     assert grading.Score(0, 0).fraction == 0.0
+
+
+def test_points_label_is_singular_only_for_one():
+    from quizlib.grading import points_label
+
+    assert [points_label(x) for x in (1, 1.0, 0.5, 2, 0, 10)] == [
+        "1 point", "1 point", "0.5 points", "2 points", "0 points", "10 points"]

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from quizlib.bank import load_banks
+from quizlib.grading import points_label
 from quizlib.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,13 +29,13 @@ def test_there_are_questions():
 @pytest.mark.parametrize("qid", sorted(QUESTIONS))
 def test_question_renders_and_accepts_its_reference_answer(qid, monkeypatch, tmp_path):
     monkeypatch.setenv("QUIZ_CONTENT", str(ROOT / "content"))
-    at = AppTest.from_file("../pages/practice.py", default_timeout=60)
+    at = AppTest.from_file("../pages/quiz/practice.py", default_timeout=60)
     at.query_params["q"] = qid
     at.run()
     assert not at.exception, at.exception
     q = QUESTIONS[qid]
     assert at.subheader[0].value == q.title
-    assert any(f"{q.points:g} points" in c.value for c in at.caption)
+    assert any(points_label(q.points) in c.value for c in at.caption)
     shown = "\n".join(m.value for m in at.markdown)
     assert "{{" not in shown, "a variant placeholder was left unrendered"
     if qid not in ANSWERED:

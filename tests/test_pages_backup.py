@@ -17,9 +17,10 @@ from quizlib import export, progress
 from quizlib import store as store_module
 from quizlib.model import Attempt
 from quizlib.store import Store
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*/*.py"))  # page scripts, not pages/<url>.py
 BANK = """---
 title: Backup page bank
 topics: testing
@@ -61,7 +62,7 @@ def fill(store: Store, profile: str) -> None:
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()

@@ -15,6 +15,8 @@ from quizlib import export
 from quizlib.model import Attempt
 from quizlib.store import Store
 from quizlib.ui import course
+from page_helpers import page_tables
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -34,7 +36,7 @@ def login(monkeypatch):
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -103,9 +105,9 @@ def test_class_page_for_a_teacher(login):
     at = run("class_view.py")
     assert not at.exception
     assert at.title[0].value == "Class"
-    items = at.dataframe[0].value
+    items = page_tables(at)[0].value
     assert list(items["question"]) == ["q-x"] and list(items["students"]) == [2]
-    students = at.dataframe[2].value
+    students = page_tables(at)[2].value
     assert set(students["student"]) >= {"Ana Lima", "Ben Ode"}
     assert all(not s.startswith("sub:") for s in students["student"])
 
@@ -157,7 +159,7 @@ def test_no_page_shows_another_students_exam_attempts_or_bookmarks(login):
     login(BEN)
     runs = {page: run(page, profile="sub:ana-sub") for page in ("dashboard.py", "review.py", "search.py", "data.py")}
     runs["practice.py"] = run("practice.py", q="l3-mse", profile="sub:ana-sub")
-    at = AppTest.from_file(str(ROOT / "pages" / "exam.py"), default_timeout=60)
+    at = AppTest.from_file(page_script("exam"), default_timeout=60)
     at.query_params["profile"] = "sub:ana-sub"
     at.session_state["exam_report"] = done.id  # Ana's exam id, as if Ben guessed it
     runs["exam.py"] = at.run()
@@ -167,7 +169,7 @@ def test_no_page_shows_another_students_exam_attempts_or_bookmarks(login):
         assert "secret" not in shown and "ana-sub" not in shown and "Ana Lima" not in shown, page
     assert "No finished exams yet." in everything(runs["exam.py"])
     login(ANA)  # the control: the same run shows Ana her own report, so the walk above would have seen it
-    at = AppTest.from_file(str(ROOT / "pages" / "exam.py"), default_timeout=60)
+    at = AppTest.from_file(page_script("exam"), default_timeout=60)
     at.session_state["exam_report"] = done.id
     assert "ana's secret exam answer" in everything(at.run())
     for own in (export.attempts_csv(store, "sub:ben-sub"), export.backup_json(store, "sub:ben-sub", T0)):

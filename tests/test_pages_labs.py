@@ -4,6 +4,7 @@ the run and offers Reset (never a silent restart); nonsense settings give st.err
 a query string restores the settings."""
 import pytest
 from streamlit.testing.v1 import AppTest
+from page_helpers import formulas
 
 LIVE = {  # page → key of its live panel
     "lab_dropout": "dropout_live", "lab_smoothing": "smooth_live", "lab_glorot": "glorot_live",
@@ -24,7 +25,7 @@ ALL = ["lab_dropout", "lab_smoothing", "lab_glorot", "lab_weight_decay", "lab_ce
 
 
 def app(name: str, **query) -> AppTest:
-    at = AppTest.from_file(f"../pages/{name}.py", default_timeout=30)
+    at = AppTest.from_file(f"../pages/labs/{name}.py", default_timeout=30)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -43,7 +44,7 @@ def test_default_run_renders_formula_and_charts(name):
     at = app(name)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    assert len(at.latex) >= 1
+    assert len(formulas(at)) >= 1
     assert charts(at) >= 1
     assert any("notice" in i.value.lower() for i in at.info)
 
@@ -71,7 +72,7 @@ def test_dropout_p_one_is_an_error_not_a_traceback():
 def test_dropout_numbers_on_screen():
     at = app("lab_dropout", p="0.75")
     assert at.number_input(key="d_p").value == 0.75
-    assert any("Bernoulli}(0.25)" in lx.value and r"=4\,m_i x_i" in lx.value for lx in at.latex)  # 1/(1−p) = 4
+    assert any("Bernoulli}(0.25)" in lx.value and r"=4\,m_i x_i" in lx.value for lx in formulas(at))  # 1/(1−p) = 4
     broken = next(m for m in at.metric if "broken" in m.label)
     assert float(broken.value) == pytest.approx(4.0, rel=0.1)
 
@@ -97,14 +98,14 @@ def test_smoothing_query_restores_and_formula_shows_numbers():
     at = app("lab_smoothing", alpha="0.3", classes="4")
     assert at.number_input(key="s_alpha").value == pytest.approx(0.3)
     assert at.slider(key="s_K").value == 4
-    assert any("0.775" in lx.value for lx in at.latex)  # 1 − 0.3 + 0.3/4
+    assert any("0.775" in lx.value for lx in formulas(at))  # 1 − 0.3 + 0.3/4
 
 
 def test_glorot_query_restores_bound_and_numbers():
     at = app("lab_glorot", fan_in="784", fan_out="16", depth="5")
     assert at.slider(key="g_depth").value == 5
-    assert any("0.0866" in lx.value for lx in at.latex)  # sqrt(6/800)
-    assert any("393" in lx.value for lx in at.latex)
+    assert any("0.0866" in lx.value for lx in formulas(at))  # sqrt(6/800)
+    assert any("393" in lx.value for lx in formulas(at))
 
 
 def test_glorot_unreadable_query_is_ignored_with_warning():
@@ -186,7 +187,7 @@ def test_export_offers_csv_json_and_link():
 
 def test_ce_mse_formula_numbers_and_nonsense():
     at = app("lab_ce_mse")
-    tex = " ".join(lx.value for lx in at.latex)
+    tex = " ".join(lx.value for lx in formulas(at))
     assert "0.9820" in tex and "0.0177" in tex and "0.0173" in tex  # σ(4), σ'(4), (a−y)σ'(4)
     assert any(m.label == "a ≤ 0.5 from w=2, b=2" and "CE" in m.value and "MSE" in m.value for m in at.metric)
     at.number_input(key="c_lr").set_value(1e5).run()
@@ -199,7 +200,7 @@ def test_ce_mse_formula_follows_the_third_start():
     at = app("lab_ce_mse")
     at.number_input(key="c_w").set_value(0.0).run()
     at.number_input(key="c_b").set_value(0.0).run()
-    assert any("a=\\sigma(z)=0.5000" in lx.value for lx in at.latex)
+    assert any("a=\\sigma(z)=0.5000" in lx.value for lx in formulas(at))
     assert any(m.label == "a ≤ 0.5 from w=0, b=0" and m.value == "CE 0 · MSE 0" for m in at.metric)
 
 
@@ -241,7 +242,7 @@ def test_batchnorm_query_restores_and_shows_correction():
     at = app("lab_batchnorm", B="16", deep_depth="3")
     assert at.number_input(key="b_B").value == 16
     assert at.slider(key="b_depth").value == 3
-    assert any(r"\tfrac{16}{15}" in lx.value for lx in at.latex)
+    assert any(r"\tfrac{16}{15}" in lx.value for lx in formulas(at))
 
 
 def test_export_link_reproduces_the_settings():

@@ -12,6 +12,7 @@ from quizlib import exam
 from quizlib.bank.coverage import official_items
 from quizlib.store import Store
 from quizlib.ui import common
+from page_scripts import page_script
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "ana"
@@ -28,7 +29,7 @@ Type 2 ({qid}).
 
 
 def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30).run()
+    return AppTest.from_file(page_script(name), default_timeout=30).run()
 
 
 def texts(at: AppTest) -> str:

@@ -12,6 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from quizlib.store import Store
+from page_helpers import formulas
+from page_scripts import page_script
 
 BANK = r"""---
 title: Page test bank
@@ -122,7 +124,7 @@ def content(tmp_path, monkeypatch):
 
 
 def open_page(qid: str | None = None, page: str = "practice") -> AppTest:
-    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=60)
+    at = AppTest.from_file(page_script(page), default_timeout=60)
     if qid:
         at.query_params["q"] = qid
     at.run()
@@ -159,7 +161,7 @@ def test_opens_first_question_and_shows_points(content):
 def test_expr_right_then_wrong_with_feedback_and_stored(content):
     at = open_page("t-mse")
     at.text_input(key=k("t-mse", "_", "text")).input("2(o-g)").run()
-    assert any("o - g" in e.value or "o-g" in e.value.replace(" ", "") for e in at.latex)  # the live echo
+    assert any("o - g" in e.value or "o-g" in e.value.replace(" ", "") for e in formulas(at))  # the live echo
     at.button(key=k("t-mse", "_", "submit")).click().run()
     assert "Right" in texts(at.success) and "5 / 5" in texts(at.success)
     answer(at, "t-mse", "o - g")
@@ -293,7 +295,7 @@ def test_sidebar_profiles_and_due_count(content):
     assert not at.exception, at.exception
     assert at.sidebar.selectbox(key="sidebar:profile").value == "default"
     assert at.sidebar.metric[0].value == "0"
-    at.sidebar.selectbox(key="sidebar:profile").set_value("➕ New profile…").run()
+    at.sidebar.selectbox(key="sidebar:profile").set_value("New profile…").run()
     at.sidebar.text_input(key="sidebar:new-profile").input("ann").run()
     assert not at.exception, at.exception
     assert at.session_state["profile"] == "ann" and "profile=ann" in at.markdown[-1].value
@@ -302,6 +304,21 @@ def test_sidebar_profiles_and_due_count(content):
     assert at.query_params["profile"] in ("ann", ["ann"])  # a reload keeps the profile
     at.sidebar.selectbox(key="sidebar:profile").set_value("default").run()
     assert at.session_state["profile"] == "default"
+
+
+@pytest.mark.parametrize("name, problem", [("tab\tname", "control"), ("bad\x07name", "control"), ("   ", None)])
+def test_a_refused_profile_name_stays_in_the_box_with_its_message(content, name, problem):
+    at = AppTest.from_function(_sidebar_script, default_timeout=60)
+    at.run()
+    at.sidebar.selectbox(key="sidebar:profile").set_value("New profile…").run()
+    at.sidebar.text_input(key="sidebar:new-profile").input(name).run()
+    assert not at.exception, at.exception
+    assert "profile=default" in at.markdown[-1].value  # nothing was created or switched to
+    assert sorted(Store(os.environ["QUIZ_DB"]).profiles()) in ([], ["default"])
+    box = at.sidebar.text_input(key="sidebar:new-profile")
+    assert box.value == name  # what the student typed is not lost
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert (problem in errors) if problem else not errors
 
 
 def test_sidebar_due_count_follows_the_store(content):
@@ -345,7 +362,7 @@ def test_collect_mode_returns_answers_without_grading(content):
     assert not at.exception, at.exception
     assert not [b for b in at.button if b.key and b.key.endswith(":submit")]
     at.text_input(key="exam:t-mlp:0:W2:text").input("h(o-g)^T").run()
-    assert at.latex  # the live echo is there in collect mode too
+    assert formulas(at)  # the live echo is there in collect mode too
     assert "collected={'b2': '', 'W2': 'h(o-g)^T'}" in at.markdown[-1].value  # part order of the bank
     assert attempts() == []
 

@@ -14,7 +14,9 @@ from quizlib.model import Attempt
 from quizlib.store import Store
 from quizlib.ui import common
 from quizlib.ui.answer_boxes import widget_key
+from page_scripts import page_script
 from study_fixtures import banks
+from page_helpers import page_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "ana"
@@ -29,7 +31,7 @@ def ctx(monkeypatch):
 
 
 def run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=30)
+    at = AppTest.from_file(page_script(page), default_timeout=30)
     for k, v in query.items():
         at.query_params[k] = v
     return at.run()
@@ -67,7 +69,7 @@ def test_exam_start_answer_submit_report_history(ctx):
     assert done.score == pytest.approx(q1.points)  # right, then wrong
     page = texts(at)
     assert f"Score: {q1.points:g} / {q1.points + q2.points:g}" in page
-    assert "✅ right" in page and "❌ wrong" in page and "Model solution" in page
+    assert ":material/check_circle: right" in page and ":material/cancel: wrong" in page and "Model solution" in page
     assert len(exam.history(ctx.store, PROFILE)) == 1 and len(at.dataframe) == 1
     assert {a.mode for a in ctx.store.attempts(PROFILE)} == {"exam"}
 
@@ -104,6 +106,24 @@ def test_exam_self_grade_derivation(ctx):
     graded = ctx.store.get_exam(rec.id)
     assert exam.pending_self_grades(graded) == []
     assert [a.score for a in ctx.store.attempts(PROFILE, "l2-d")] == [4.0]
+
+
+def test_exam_single_answer_choice_is_a_radio_and_one_point_is_singular(ctx):
+    now = datetime.now(timezone.utc)
+    rec = ctx.store.add_exam(PROFILE, now, now + timedelta(minutes=30), [("l1-c", 0), ("l1-a", 0)])
+    at = run("exam.py")
+    assert not at.exception, at.exception
+    q = find_question(ctx.banks, "l1-c")
+    radio = at.radio(key=widget_key(f"exam{rec.id}", q, q.parts[0], "radio"))
+    assert len(radio.options) == 2 and radio.value is None
+    assert not at.checkbox  # no check-boxes for a question with one right answer
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("1 point ·") for c in captions) and any(c.startswith("2 points ·") for c in captions)
+    radio.set_value("a").run()
+    assert exam.current(ctx.store, PROFILE).answers["l1-c/"] == "a"  # saved as the choice's label
+    at.button(key="exam-submit").click().run()
+    item = next(i for i in ctx.store.get_exam(rec.id).report["items"] if i["question_id"] == "l1-c")
+    assert item["score"] == 1
 
 
 def test_exam_without_banks(monkeypatch):
@@ -189,7 +209,7 @@ def test_dashboard_charts_reflect_attempts_and_bank_filter(ctx):
     assert len(charts) == 6
     spec = json.loads(charts[0].proto.spec)
     assert spec["title"] == "Accuracy by topic"
-    weak = at.dataframe[0].value
+    weak = page_tables(at)[0].value
     assert list(weak["question_id"])[0] == "l2-a" and list(weak["open"])[0] == "practice?q=l2-a"
     at.selectbox(key="dash-bank").set_value("l1").run()
     metrics = {m.label: m.value for m in at.metric}

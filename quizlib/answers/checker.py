@@ -29,7 +29,6 @@ from quizlib.answers import numeric, registry
 from quizlib.answers import sandbox
 from quizlib.answers.context import Context, ContextError, context_for, read_reference
 from quizlib.answers.feedback import diagnose
-from quizlib.answers.symbolic import latex_of, make_symbols, to_sympy
 from quizlib.answers.matrix import ShapeError, ambiguous_power, grade_matrix, infer_shape, shape_str, to_latex
 from quizlib.answers.parser import Grammar, ParseError, parse
 from quizlib.model import CheckResult
@@ -55,7 +54,15 @@ def _invalid(err: ParseError | str, code: str = "syntax") -> CheckResult:
     return CheckResult(correct=False, valid=False, message=msg, error=code)
 
 
+def warm_up() -> None:
+    """Import SymPy now. It is imported on first use (the echo of a scalar answer), so that loading
+    the banks and the first page need not wait ~1.5 s for it; the app calls this in the background."""
+    from quizlib.answers import symbolic  # noqa: F401
+
+
 def _latex(ctx: Context, ast) -> str:
+    if ctx.kind != "matrix":
+        from quizlib.answers.symbolic import latex_of, make_symbols, to_sympy  # SymPy on first use
     try:
         if ctx.kind == "matrix":
             return to_latex(ast)

@@ -20,10 +20,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import numpy as np
-import sympy as sp
+import importlib
 
-from quizlib.answers.sympy_functions import relu, sigma, step
+import numpy as np
 
 __all__ = ["Function", "Greek", "register", "unregister", "lookup", "canonical", "expr_functions",
            "matrix_functions", "latex_commands", "version", "function_names", "GREEK", "GREEK_CHARS",
@@ -160,16 +159,27 @@ def _log(z: complex, base: complex | None = None) -> complex:
     return cmath.log(z) if base is None else cmath.log(z) / cmath.log(base)
 
 
+def _sp():
+    """SymPy, imported on first use: showing a question needs none of it (~1.5 s to import)."""
+    return importlib.import_module("sympy")
+
+
+def _own(name: str):
+    """One of the app's own SymPy functions (sigma, relu, step), imported on first use."""
+    return getattr(importlib.import_module("quizlib.answers.sympy_functions"), name)
+
+
 def _sympy_log(args, ev):
+    sp = _sp()
     a = sp.log(args[0], evaluate=ev)
     if len(args) == 1:
         return a
     return sp.Mul(a, sp.Pow(sp.log(args[1], evaluate=ev), -1, evaluate=ev), evaluate=ev)
 
 
-def _one(f):
-    """SymPy form of a one-argument function."""
-    return lambda args, ev: f(args[0], evaluate=ev)
+def _one(name: str, own: bool = False):
+    """SymPy form of a one-argument function, by its SymPy name (or the app's own function's)."""
+    return lambda args, ev: (_own(name) if own else getattr(_sp(), name))(args[0], evaluate=ev)
 
 
 def _softmax(a):
@@ -239,49 +249,49 @@ def _mp_log(z, base=None):
     return m.log(z) if base is None else m.log(z) / m.log(base)
 
 
-_ONE = (1,)
 def _m(name):
     """The mpmath function `name`, looked up when first called."""
     return lambda *args: getattr(_mp(), name)(*args)
 
 
+_ONE = (1,)
 for _fn in (
-    Function("sqrt", _ONE, cmath.sqrt, lambda args, ev: sp.Pow(args[0], sp.Rational(1, 2), evaluate=ev),
+    Function("sqrt", _ONE, cmath.sqrt, lambda args, ev: _sp().Pow(args[0], _sp().Rational(1, 2), evaluate=ev),
              np.sqrt, _sqrt_tex, mp=_m("sqrt")),
-    Function("exp", _ONE, _exp, _one(sp.exp), np.exp, r"\exp", ("exp",), prime=lambda node, a: node,
+    Function("exp", _ONE, _exp, _one("exp"), np.exp, r"\exp", ("exp",), prime=lambda node, a: node,
              prime2=lambda node, a: node, mp=_m("exp")),
     Function("log", (1, 2), _log, _sympy_log, np.log, r"\log", ("log", "ln"), aliases=("ln",),
              matrix_arity=_ONE, prime=_log_prime, prime2=_log_prime2, alias_arity=_ONE, mp=_mp_log),
     Function("log2", _ONE, lambda z: cmath.log(z) / math.log(2),
-             lambda args, ev: sp.Mul(sp.log(args[0], evaluate=ev), sp.Pow(sp.log(2), -1, evaluate=ev),
-                                     evaluate=ev),
+             lambda args, ev: _sp().Mul(_sp().log(args[0], evaluate=ev), _sp().Pow(_sp().log(2), -1, evaluate=ev),
+                                        evaluate=ev),
              latex=lambda args: rf"\log_2\left({args[0]}\right)", mp=lambda z: _mp_log(z, 2)),
-    Function("tanh", _ONE, cmath.tanh, _one(sp.tanh), np.tanh, r"\tanh", ("tanh",), prime=_tanh_prime,
+    Function("tanh", _ONE, cmath.tanh, _one("tanh"), np.tanh, r"\tanh", ("tanh",), prime=_tanh_prime,
              prime2=_tanh_prime2, mp=_m("tanh")),
-    Function("sech", _ONE, lambda z: 1 / cmath.cosh(z), _one(sp.sech), lambda a: 1.0 / np.cosh(a),
+    Function("sech", _ONE, lambda z: 1 / cmath.cosh(z), _one("sech"), lambda a: 1.0 / np.cosh(a),
              r"\operatorname{sech}", ("sech",), mp=_m("sech")),
-    Function("sigma", _ONE, _sigma, _one(sigma), lambda a: 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=float))),
+    Function("sigma", _ONE, _sigma, _one("sigma", own=True), lambda a: 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=float))),
              r"\sigma", prime=_sigma_prime, prime2=_sigma_prime2, mp=_mp_sigma),
-    Function("sinh", _ONE, cmath.sinh, _one(sp.sinh), latex=r"\sinh", latex_commands=("sinh",), mp=_m("sinh")),
-    Function("cosh", _ONE, cmath.cosh, _one(sp.cosh), latex=r"\cosh", latex_commands=("cosh",), mp=_m("cosh")),
-    Function("sin", _ONE, cmath.sin, _one(sp.sin), latex=r"\sin", latex_commands=("sin",), mp=_m("sin")),
-    Function("cos", _ONE, cmath.cos, _one(sp.cos), latex=r"\cos", latex_commands=("cos",), mp=_m("cos")),
-    Function("abs", _ONE, lambda z: complex(abs(z)), _one(sp.Abs), np.abs, mp=lambda z: abs(z), breaks=True),
-    Function("floor", _ONE, lambda z: complex(math.floor(_real(z, "floor"))), _one(sp.floor),
+    Function("sinh", _ONE, cmath.sinh, _one("sinh"), latex=r"\sinh", latex_commands=("sinh",), mp=_m("sinh")),
+    Function("cosh", _ONE, cmath.cosh, _one("cosh"), latex=r"\cosh", latex_commands=("cosh",), mp=_m("cosh")),
+    Function("sin", _ONE, cmath.sin, _one("sin"), latex=r"\sin", latex_commands=("sin",), mp=_m("sin")),
+    Function("cos", _ONE, cmath.cos, _one("cos"), latex=r"\cos", latex_commands=("cos",), mp=_m("cos")),
+    Function("abs", _ONE, lambda z: complex(abs(z)), _one("Abs"), np.abs, mp=lambda z: abs(z), breaks=True),
+    Function("floor", _ONE, lambda z: complex(math.floor(_real(z, "floor"))), _one("floor"),
              mp=lambda z: _mp().floor(_mp_real(z)), breaks=True),
-    Function("ceil", _ONE, lambda z: complex(math.ceil(_real(z, "ceil"))), _one(sp.ceiling),
+    Function("ceil", _ONE, lambda z: complex(math.ceil(_real(z, "ceil"))), _one("ceiling"),
              mp=lambda z: _mp().ceil(_mp_real(z)), breaks=True),
-    Function("sign", _ONE, lambda z: complex((_real(z, "sign") > 0) - (_real(z, "sign") < 0)), _one(sp.sign),
+    Function("sign", _ONE, lambda z: complex((_real(z, "sign") > 0) - (_real(z, "sign") < 0)), _one("sign"),
              mp=lambda z: _mp().sign(_mp_real(z)), breaks=True),
-    Function("relu", _ONE, lambda z: complex(max(_real(z, "relu"), 0.0)), _one(relu),
+    Function("relu", _ONE, lambda z: complex(max(_real(z, "relu"), 0.0)), _one("relu", own=True),
              lambda a: np.maximum(a, 0.0), prime=_relu_prime, mp=lambda z: max(_mp_real(z), 0), breaks=True),
-    Function("step", _ONE, lambda z: complex(1.0 if _real(z, "step") > 0 else 0.0), _one(step),
+    Function("step", _ONE, lambda z: complex(1.0 if _real(z, "step") > 0 else 0.0), _one("step", own=True),
              lambda a: (np.asarray(a) > 0).astype(float), mp=lambda z: 1 if _mp_real(z) > 0 else 0, breaks=True),
     Function("max", (2,), lambda a, b: complex(max(_real(a, "max"), _real(b, "max"))),
-             lambda args, ev: sp.Max(*args, evaluate=ev), latex=r"\max", latex_commands=("max",),
+             lambda args, ev: _sp().Max(*args, evaluate=ev), latex=r"\max", latex_commands=("max",),
              mp=lambda a, b: max(_mp_real(a), _mp_real(b)), breaks=True),
     Function("min", (2,), lambda a, b: complex(min(_real(a, "min"), _real(b, "min"))),
-             lambda args, ev: sp.Min(*args, evaluate=ev), latex=r"\min", latex_commands=("min",),
+             lambda args, ev: _sp().Min(*args, evaluate=ev), latex=r"\min", latex_commands=("min",),
              mp=lambda a, b: min(_mp_real(a), _mp_real(b)), breaks=True),
     # matrix answers only
     Function("softmax", _ONE, numpy=_softmax),

@@ -2,7 +2,7 @@
 
 Each reader takes the raw text (with its line) and a `Collector`, returns the
 value it could read, and records a problem with `file:line` for what it could not:
-points, tolerances, symbol lists (commas inside brackets do not split), variables
+points, tolerances, precisions, symbol lists (commas inside brackets do not split), variables
 (`0.1, 0.2` or `0.1 .. 0.5 step 0.1`), choices, wrong answers and rubric items.
 """
 from __future__ import annotations
@@ -11,8 +11,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from quizlib.bank import precision
 from quizlib.bank.parser import ListItem
-from quizlib.model import N_LECTURES, Choice, Problem, RubricItem, Variable, WrongAnswer
+from quizlib.model import N_LECTURES, Choice, Precision, Problem, RubricItem, Variable, WrongAnswer
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 IDENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -82,6 +83,15 @@ def read_tolerance(text: str, line: int, c: Collector) -> tuple[float | None, fl
     if (m.group(1) or "").strip() == "abs":
         return None, x
     return x, None
+
+
+def read_precision(text: str, line: int, c: Collector) -> Precision | None:
+    """`3 decimals` / `4 significant` → Precision; anything else is an error at its line (None)."""
+    try:
+        return precision.parse(text)
+    except ValueError as exc:
+        c.error(line, str(exc))
+        return None
 
 
 def read_lecture(text: str, line: int, c: Collector) -> int | None:

@@ -5,16 +5,16 @@ checks what needs all banks at once — ids unique across banks (both places are
 reported; the later question is dropped). A broken bank comes back with its
 `problems` and only its valid questions; nothing raises for bad content unless
 `strict=True`, which raises one `BankError` listing every problem (warnings included).
-Parsed files are cached in-process by path and content, since validation runs the
-answer checker over every reference and wrong answer.
+Built files are cached by path, content, catalogues and code version, in-process and on disk
+(`bank.cache`), since validation runs the answer checker over every reference and wrong answer.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
 
+from quizlib.bank import cache
 from quizlib.bank.parser import parse_bank_text
 from quizlib.bank.validate import BuiltBank, build_bank
 from quizlib.errors import BankError
@@ -23,7 +23,7 @@ from quizlib.model import Bank, Problem, Question
 CATALOGUE_DIR = "sources"
 ITEM_RE = re.compile(r"^[-*]\s+([A-Za-z0-9][A-Za-z0-9_.-]*):\s")
 
-_cache: dict[tuple[str, str, bool], BuiltBank] = {}
+_cache: dict[str, BuiltBank] = {}  # cache key → build, for this process
 
 
 def bank_files(path: str | Path = "content") -> list[Path]:
@@ -64,11 +64,14 @@ def _display(f: Path) -> str:
 
 def _build(f: Path, catalogue) -> BuiltBank:
     text = f.read_text(encoding="utf-8")
-    key = (str(f.resolve()), hashlib.sha256(text.encode()).hexdigest()
-           + hashlib.sha256(repr(sorted((k, sorted(v)) for k, v in (catalogue or {}).items()))
-                            .encode()).hexdigest())
+    display = _display(f)
+    key = cache.cache_key(text, str(f), display, catalogue)
     if key not in _cache:
-        _cache[key] = build_bank(f, parse_bank_text(text), _display(f), catalogue)
+        built = cache.load(key)
+        if built is None:
+            built = build_bank(f, parse_bank_text(text), display, catalogue)
+            cache.store(key, built)
+        _cache[key] = built
     return _cache[key]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from quizlib import answers
 from quizlib.answers import registry
-from quizlib.bank import variants
+from quizlib.bank import precision, variants
 from quizlib.bank.fields import Collector
 from quizlib.bank.parser import RawQuestion
 from quizlib.model import Part, Question, WrongAnswer
@@ -51,6 +51,15 @@ def check_placeholders(rq: RawQuestion, q: Question, c: Collector) -> None:
 
 
 @dataclass(frozen=True)
+class PartLines:
+    """Where a part's graded fields are written: its answer, each listed wrong answer, its precision."""
+
+    answer: int
+    wrong: list[int]
+    precision: int = 0  # 0: no `precision:` key
+
+
+@dataclass(frozen=True)
 class CheckedPart:
     """One part of a question under check, in the template and in every checked variant."""
 
@@ -60,6 +69,7 @@ class CheckedPart:
     where: str  # "part 'a' of 'q1'" / "question 'q1'"
     answer_line: int
     wrong_lines: list[int]  # the line of each listed wrong answer
+    precision_line: int = 0
 
     @property
     def template(self) -> Part:
@@ -70,17 +80,17 @@ class CheckedPart:
         return self.renders[k].parts[self.index]
 
 
-def check_maths(q: Question, lines: list[tuple[int, list[int]]], c: Collector) -> None:
+def check_maths(q: Question, lines: list[PartLines], c: Collector) -> None:
     renders = [variants.render(q, k) for k in range(min(q.n_variants, MAX_CHECKED_VARIANTS))]
-    for index, (shown, (answer_line, wrong_lines)) in enumerate(zip(renders[0].parts, lines)):
+    for index, (shown, pl) in enumerate(zip(renders[0].parts, lines)):
         if shown.kind not in ("number", "expr", "matrix") or not shown.answer:
             continue
         where = f"part {shown.id!r} of {q.id!r}" if shown.id else f"question {q.id!r}"
-        part = CheckedPart(q, renders, index, where, answer_line, wrong_lines)
+        part = CheckedPart(q, renders, index, where, pl.answer, pl.wrong, pl.precision)
         try:
             _check_part_maths(part, c)
         except Exception as exc:  # noqa: BLE001 — a checker bug must not take every bank down
-            c.error(answer_line, f"the answer checker failed on {where}: {type(exc).__name__}: {exc}")
+            c.error(pl.answer, f"the answer checker failed on {where}: {type(exc).__name__}: {exc}")
 
 
 def _check_part_maths(part: CheckedPart, c: Collector) -> None:
@@ -90,7 +100,51 @@ def _check_part_maths(part: CheckedPart, c: Collector) -> None:
         c.error(part.answer_line, f"the answer of {part.where} does not parse: {msg}")
         return
     _check_finite_in_every_variant(part, c)
-    _check_wrong_answers_differ(part, _readable_wrong_answers(part, c), c)
+    _check_precision_words(part, c)
+    if part.template.precision is None or _check_rounding(part, c):
+        _check_wrong_answers_differ(part, _readable_wrong_answers(part, c), c)
+
+
+def _check_precision_words(part: CheckedPart, c: Collector) -> None:
+    """A number prompt asking for a rounding in words must say it through `precision:` (which sets
+    the tolerance to match); with the key, words in the prompt would say it twice, maybe differently."""
+    if part.template.kind != "number":
+        return
+    q, p = part.question, part.template
+    text = q.prompt + "\n" + p.prompt
+    m = precision.PRECISION_WORDS_RE.search(text)
+    if m is None:
+        return
+    if p.precision is None:
+        c.warn(part.answer_line, f"the prompt of {part.where} asks for {m.group(0)!r} in words: write "
+                                 f"{precision.SYNTAX} instead (it sets the tolerance to match and writes "
+                                 "the instruction)")
+    else:
+        c.warn(part.precision_line, f"the prompt of {part.where} says {m.group(0)!r} and `precision:` "
+                                    "writes the instruction too: remove it from the prompt")
+
+
+def _check_rounding(part: CheckedPart, c: Collector) -> bool:
+    """In every variant, every correct rounding of the reference to the asked precision (both at a
+    tie) is accepted by the checker, and a value one unit off in the last asked digit is refused."""
+    q, p = part.question, part.template
+    for k in range(q.n_variants):
+        values = variants.values_for(q, k)
+        shown = variants.render(q, k).parts[part.index]
+        try:
+            r = variants.evaluate(p.answer, values)
+            right, off = precision.roundings(p.precision, r), precision.one_unit_off(p.precision, r)
+        except (ValueError, ZeroDivisionError, OverflowError) as exc:
+            c.error(part.precision_line, f"{part.where}: no rounding of the answer in variant {k}: {exc}")
+            return False
+        at = f" in variant {k} ({', '.join(f'{n}={v:g}' for n, v in values.items())})" if q.variables else ""
+        for text, want in [(t, True) for t in right] + [(t, False) for t in off]:
+            got = answers.check(shown.answer, text, kind="number", atol=shown.atol, rtol=shown.rtol).correct
+            if got != want:
+                what = "refuses the correct rounding" if want else "accepts the value one unit off"
+                c.error(part.precision_line, f"{part.where}: the tolerance {what} `{text}` of {r!r}{at}")
+                return False
+    return True
 
 
 def _validate(text: str, shown: Part) -> str | None:

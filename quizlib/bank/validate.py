@@ -15,16 +15,17 @@ from pathlib import Path
 from quizlib.bank import variants
 from quizlib.markdown_maths import stray_dollars
 from quizlib.bank.fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
-                          read_rubric, read_tolerance, read_variables, read_wrong_answers, split_top)
-from quizlib.bank.maths import check_maths, check_placeholders
+                                 read_precision, read_rubric, read_tolerance, read_variables, read_wrong_answers,
+                                 split_top)
+from quizlib.bank.maths import PartLines, check_maths, check_placeholders
 from quizlib.bank.parser import (RawBank, RawField, RawPart, RawQuestion, RawSection, list_items, split_heading,
                                  strip_block)
 from quizlib.model import KINDS, Bank, Part, Question
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
-PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance"}
+PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance", "precision"}
 QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
-INHERITED_KEYS = ("symbols", "functions", "let", "tolerance")  # multi-part: defaults for parts
+INHERITED_KEYS = ("symbols", "functions", "let", "tolerance", "precision")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
 QUESTION_SECTIONS = PART_SECTIONS | {"prompt", "hints", "variables"}
 
@@ -249,7 +250,7 @@ def _covers(rq: RawQuestion, bank: BankDefaults, c: Collector) -> tuple[str, ...
     return covers
 
 
-Built = tuple[Part, tuple[int, list[int]]]  # a part, with the lines of its answer and wrong answers
+Built = tuple[Part, PartLines]  # a part, with the lines of its answer, wrong answers and precision
 
 
 def _single_part(rq: RawQuestion, qid: str, secs: dict[str, RawSection], q_solution: str,
@@ -330,6 +331,7 @@ def _build_part(src: PartSource, q_solution: str, c: Collector) -> Built | None:
     rtol = atol = None
     if "tolerance" in fields:
         rtol, atol = read_tolerance(fields["tolerance"].value, fields["tolerance"].line, c)
+    prec = _precision(src, kind, c)
     symbols = tuple(split_top(fields["symbols"].value)) if "symbols" in fields else ()
     functions = tuple(split_top(fields["functions"].value)) if "functions" in fields else ()
     let = tuple(s.strip() for s in fields["let"].value.split(";") if s.strip()) if "let" in fields else ()
@@ -340,9 +342,25 @@ def _build_part(src: PartSource, q_solution: str, c: Collector) -> Built | None:
     solution = strip_block(secs["solution"].body) if "solution" in secs else ""
     answer = _answer(src, kind, points, choices, rubric, solution or q_solution, c)
     part = Part(id=src.id, kind=kind, points=points, answer=answer, prompt=src.prompt, title=src.title,
-                symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, choices=choices,
+                symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, precision=prec, choices=choices,
                 wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=src.line)
-    return part, (fields["answer"].line if "answer" in fields else src.line, [wl for wl, _ in wrong])
+    return part, PartLines(fields["answer"].line if "answer" in fields else src.line, [wl for wl, _ in wrong],
+                           fields["precision"].line if "precision" in fields else 0)
+
+
+def _precision(src: PartSource, kind: str, c: Collector):
+    """The part's `precision:`; it is the tolerance, so giving `tolerance:` as well is an error."""
+    if "precision" not in src.fields:
+        return None
+    f = src.fields["precision"]
+    if kind != "number":
+        c.error(f.line, f"`precision:` of {src.where} is for number parts only, not {kind}")
+        return None
+    if "tolerance" in src.fields:
+        c.error(f.line, f"{src.where} has both `precision:` and `tolerance:` (line "
+                        f"{src.fields['tolerance'].line}): the precision sets the tolerance, give only one")
+        return None
+    return read_precision(f.value, f.line, c)
 
 
 def _answer(src: PartSource, kind: str, points: float, choices, rubric, solution: str, c: Collector) -> str:

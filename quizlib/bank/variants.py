@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 
 from quizlib.answers import evaluate_number
+from quizlib.bank import precision
 from quizlib.model import Choice, Part, Question, RubricItem, WrongAnswer
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -115,12 +116,38 @@ def _given_values(p: Part, values: dict[str, float]) -> tuple[str, ...]:
     return tuple(f"{name} = {sympy_literal(v)}" for name, v in values.items() if name not in own)
 
 
-def _render_part(p: Part, values: dict[str, float]) -> Part:
+def _precision_tolerance(p: Part, values: dict[str, float]) -> float | None:
+    """A `precision:` part's absolute tolerance in this variant (significant figures depend on the
+    reference's size); unchanged when the reference has no value (the validator reports that)."""
+    if p.precision is None:
+        return p.atol
+    try:
+        return precision.tolerance(p.precision, evaluate(p.answer, values))
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return p.atol
+
+
+def _with_instruction(prompt: str, p: Part) -> str:
+    """The prompt with the sentence a `precision:` key writes ("Give your answer to …")."""
+    if p.precision is None:
+        return prompt
+    return (prompt.rstrip() + "\n\n" if prompt.strip() else "") + precision.instruction(p.precision)
+
+
+def _instruction_in_part(template: Question, p: Part) -> bool:
+    """The precision instruction goes under the part's own prompt when it has one or shares the
+    question with other parts; a lone part without text gets it under the question's prompt."""
+    return len(template.parts) > 1 or bool(p.prompt.strip())
+
+
+def _render_part(p: Part, values: dict[str, float], in_part: bool) -> Part:
+    prompt = render_text(p.prompt, values)
     return replace(
         p,
+        atol=_precision_tolerance(p, values),
         answer=substitute(p.answer, values) if p.kind != "choice" else p.answer,
         let=tuple(substitute(d, values) for d in p.let) + _given_values(p, values),
-        prompt=render_text(p.prompt, values),
+        prompt=_with_instruction(prompt, p) if in_part else prompt,
         title=render_text(p.title, values),
         symbols=tuple(s for s in p.symbols if symbol_name(s) not in values),
         choices=tuple(Choice(c.label, render_text(c.text, values), c.correct) for c in p.choices),
@@ -136,11 +163,14 @@ def render(template: Question, k: int) -> Question:
     n = template.n_variants
     k = k % n if n else 0
     values = values_for(template, k)
+    prompt = render_text(template.prompt, values)
+    lone = template.parts[0] if len(template.parts) == 1 else None
     return replace(
         template,
         title=render_text(template.title, values),
-        prompt=render_text(template.prompt, values),
-        parts=tuple(_render_part(p, values) for p in template.parts),
+        prompt=(_with_instruction(prompt, lone) if lone and not _instruction_in_part(template, lone)
+                else prompt),
+        parts=tuple(_render_part(p, values, _instruction_in_part(template, p)) for p in template.parts),
         hints=tuple(render_text(h, values) for h in template.hints),
         solution=render_text(template.solution, values),
         variant=k,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from quizlib.model import Part, Question
+from quizlib.ui import rich_text
 
 
 def widget_key(key: str, q: Question, part: Part | None, name: str) -> str:
@@ -107,6 +108,6 @@ def echo(part: Part, text: str) -> None:
     r = _preview(text, part.kind, part.symbols, part.let, part.functions)
     if r.valid and r.latex:
         st.caption("Read as")
-        st.latex(r.latex)
+        rich_text.formula(r.latex)
     elif not r.valid:
-        st.warning(f"⚠️ {r.message}" if r.message else "⚠️ This cannot be read yet.")
+        st.warning(r.message or "This cannot be read yet.", icon=":material/warning:")

@@ -13,13 +13,15 @@ from quizlib import export, profiles
 from quizlib.errors import StoreError
 from quizlib.model import Bank
 from quizlib.store import Store
+from quizlib.ui.common import follow_profile
 
 
 def import_form(store: Store, profile: str, banks: list[Bank], now: datetime, fixed_target: bool) -> None:
     """Upload, the profile to import into (unless `fixed_target`: course mode), Import, and the outcome."""
     upload = st.file_uploader("Import a backup", type=["json"], key="up-backup")
+    follow_profile("up-profile", profile)  # after a switch in the sidebar the field shows the new profile
     target = profile if fixed_target else st.text_input(
-        "Into profile", value=profile, key="up-profile", max_chars=profiles.MAX_NAME,
+        "Into profile", key="up-profile", max_chars=profiles.MAX_NAME,
         help="Another profile's name brings every row of the backup into that profile.")
     if upload is None or not st.button("Import", type="primary", key="up-import"):
         return

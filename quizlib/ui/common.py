@@ -6,12 +6,13 @@ with fixtures) and the time through `now()`.
 The store is cached per database (`st.cache_resource`): $QUIZ_DB_URL, a `[connections.quiz]`
 secret, or the SQLite path of $QUIZ_DB, so a test that points $QUIZ_DB elsewhere gets its own store. The banks are cached per content folder and per
 the files' modification times, so an edited bank shows up on the next rerun without a
-restart. The content folder is `<repo>/content`, or $QUIZ_CONTENT when set (tests use it
+restart (and across restarts on disk, by content and code version: `quizlib.bank.cache`). The content folder is `<repo>/content`, or $QUIZ_CONTENT when set (tests use it
 to show a broken bank).
 """
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +26,8 @@ from quizlib.ui.course import account_box, identity
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROFILE = "default"
-NEW_PROFILE = "➕ New profile…"
+NEW_PROFILE = "New profile…"  # plain text: a selectbox option draws no icon, and emoji may be boxes
+PRACTICE_PAGE = "pages/quiz/practice.py"  # the script of the Practice page (quizlib/ui/navigation.py)
 
 
 @dataclass(frozen=True)
@@ -86,17 +88,36 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-@st.cache_data(show_spinner="Loading the question banks…", max_entries=8)
-def _banks(path: str, fingerprint: tuple) -> list[Bank]:
+# cache_resource, not cache_data: cache_data unpickles a fresh copy of all banks on every rerun
+# (~0.06 s CPU for 251 questions); the banks are frozen dataclasses in a tuple, safe to share
+@st.cache_resource(show_spinner="Loading the question banks…", max_entries=8)
+def _banks(path: str, fingerprint: tuple) -> tuple[Bank, ...]:
     from quizlib.bank import load_banks
 
-    return load_banks(path)
+    return tuple(load_banks(path))
 
 
 def get_banks() -> list[Bank]:
     """Every bank of the content folder (broken ones included, with their problems)."""
     folder = content_dir()
-    return _banks(str(folder), _fingerprint(folder))
+    banks = list(_banks(str(folder), _fingerprint(folder)))
+    _warm_checker()
+    return banks
+
+
+_warming: list[threading.Timer] = []
+
+
+def _warm_checker() -> None:
+    """Import SymPy in the background once per process, a moment after the first page asked for the
+    banks: the banks come from their cache without SymPy, and the page should be drawn before the
+    ~1.5 s import competes with it for the interpreter; the first answer echo then need not wait."""
+    if not _warming:
+        from quizlib.answers import warm_up
+
+        _warming.append(threading.Timer(1.0, warm_up))
+        _warming[0].daemon = True
+        _warming[0].start()
 
 
 def practice_link(qid: str, label: str, where=None, icon: str | None = None) -> None:
@@ -111,7 +132,7 @@ def practice_link(qid: str, label: str, where=None, icon: str | None = None) -> 
 
     where = where or st
     try:
-        where.page_link("pages/practice.py", label=label, query_params={"q": qid}, icon=icon)
+        where.page_link(PRACTICE_PAGE, label=label, query_params={"q": qid}, icon=icon)
     except StreamlitAPIException:
         where.markdown(f"[{label}]({deep_link(qid)})")
 
@@ -129,26 +150,50 @@ def current_profile() -> str:
     return st.session_state.get("profile") or DEFAULT_PROFILE
 
 
+def follow_profile(key: str, profile: str) -> None:
+    """A text field that defaults to the current profile shows the new one after a switch, and
+    keeps what the student typed while the profile stays (set before the widget is drawn)."""
+    if st.session_state.get(f"{key}:profile") != profile:
+        st.session_state[key] = st.session_state[f"{key}:profile"] = profile
+
+
+PICKER, NEW_NAME = "sidebar:profile", "sidebar:new-profile"
+
+
+def _picked() -> None:
+    """The selector changed: a profile is current at once (before any page of this run reads it)."""
+    if st.session_state[PICKER] != NEW_PROFILE:
+        st.session_state["profile"] = st.session_state[PICKER]
+
+
+def _created(store: Store) -> None:
+    """A new name was typed: create the profile, make it current, show it in the selector, empty the box."""
+    name = st.session_state.get(NEW_NAME, "")
+    problem = profiles.name_problem(name) if name.strip() else None
+    st.session_state[NEW_NAME + ":problem"] = problem  # shown under the box, whose text stays
+    if problem or not name.strip():
+        return
+    name = profiles.clean_name(name)
+    store.add_profile(name, now())
+    st.session_state["profile"] = st.session_state[PICKER] = name
+    st.session_state[NEW_NAME] = ""
+
+
 def _choose_profile(store: Store) -> None:
-    known = store.profiles()
+    """The selector always shows the current profile: its state is set from the session's profile
+    before it is drawn (callbacks change the profile first, so a pick is never overwritten)."""
     current = current_profile()
-    options = sorted(set(known) | {current, DEFAULT_PROFILE}) + [NEW_PROFILE]
-    picked = st.selectbox("Profile", options, index=options.index(current), key="sidebar:profile",
-                          help="Whose progress this is. No login: pick your name or type a new one.")
-    if picked == NEW_PROFILE:
-        name = st.text_input("New profile name", key="sidebar:new-profile", max_chars=profiles.MAX_NAME)
-        problem = profiles.name_problem(name) if name.strip() else None
+    options = sorted(set(store.profiles()) | {current, DEFAULT_PROFILE}) + [NEW_PROFILE]
+    if st.session_state.get(PICKER) != NEW_PROFILE:
+        st.session_state[PICKER] = current
+    st.selectbox("Profile", options, key=PICKER, on_change=_picked,
+                 help="Whose progress this is. No login: pick your name or type a new one.")
+    if st.session_state[PICKER] == NEW_PROFILE:
+        st.text_input("New profile name", key=NEW_NAME, max_chars=profiles.MAX_NAME, on_change=_created,
+                      args=(store,), help="Type a name and press Enter.")
+        problem = st.session_state.get(NEW_NAME + ":problem")
         if problem:
             st.error(problem[0].upper() + problem[1:] + ".")
-        elif name.strip():
-            name = profiles.clean_name(name)
-            store.add_profile(name, now())
-            st.session_state["profile"] = name
-            st.session_state.pop("sidebar:profile", None)  # the selector shows the new name next run
-            st.rerun()
-    elif picked != current:
-        st.session_state["profile"] = picked
-        st.rerun()
 
 
 def unreadable_note(store: Store, profile: str) -> None:

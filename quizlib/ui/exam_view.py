@@ -13,14 +13,17 @@ from collections.abc import Callable
 import streamlit as st
 
 from quizlib import exam as exams
+from quizlib.grading import points_label
 from quizlib.model import Question
 from quizlib.store import ExamRecord, Store
 from quizlib.ui import quiz, rich_text
 from quizlib.ui.common import now
 
-VERDICTS = {"correct": "✅ right", "wrong": "❌ wrong", "invalid": "⚠️ could not be read",
-            "unanswered": "— not answered", "self-grade": "📝 grade it yourself with the rubric",
-            "self-graded": "📝 self-graded"}
+# Material icons in Markdown (emoji render as empty boxes where no emoji font is installed)
+VERDICTS = {"correct": ":material/check_circle: right", "wrong": ":material/cancel: wrong",
+            "invalid": ":material/warning: could not be read", "unanswered": "— not answered",
+            "self-grade": ":material/rate_review: grade it yourself with the rubric",
+            "self-graded": ":material/rate_review: self-graded"}
 
 
 def answer_inputs(q: Question, key: str, saved: dict | None = None) -> dict[str, str]:
@@ -94,7 +97,7 @@ def question_header(q: Question, number: int | None = None) -> None:
     pre = f"{number}. " if number is not None else ""
     st.markdown(f"#### {pre}{q.title}")
     lecture = f" · lecture {q.lecture}" if q.lecture is not None else ""
-    st.caption(f"{q.points:g} points · {q.bank}{lecture} · {', '.join(q.topics) or 'no topic'}")
+    st.caption(f"{points_label(q.points)} · {q.bank}{lecture} · {', '.join(q.topics) or 'no topic'}")
     st.markdown(q.prompt)
 
 

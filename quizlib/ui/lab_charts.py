@@ -29,10 +29,12 @@ def _curves_spec_json(metric: str, dashed: bool, ref: bool, log_y: bool, height:
     if dashed:
         enc["strokeDash"] = alt.StrokeDash("split:N", title=None)
     layers = [alt.Chart(alt.Data(name=CURVES)).mark_line().encode(**enc),
-              alt.Chart(alt.Data(name=MARKERS)).mark_rule(strokeDash=[4, 4], color="gray")
+              # aria=False: the markers layer is usually empty, and an empty mark group with a graphics
+              # role fails axe svg-img-alt; the chart's caption states the curves
+              alt.Chart(alt.Data(name=MARKERS)).mark_rule(strokeDash=[4, 4], color="gray", aria=False)
               .encode(x="step:Q", tooltip=["label:N"])]
     if ref:
-        layers.append(alt.Chart(alt.Data(name=REF)).mark_rule(color="black", strokeDash=[2, 2])
+        layers.append(alt.Chart(alt.Data(name=REF)).mark_rule(color="black", strokeDash=[2, 2], aria=False)
                       .encode(y="value:Q", tooltip=["label:N"]))
     spec = alt.layer(*layers).properties(height=height).to_dict()
     spec.pop("config", None)  # Altair's default view size; Streamlit sizes the chart

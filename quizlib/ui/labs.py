@@ -33,9 +33,11 @@ import streamlit as st
 
 from quizlib.errors import ConfigError
 from quizlib.labs import midrun
+from quizlib.ui import chart_text
 from quizlib.ui.lab_charts import (PALETTE, bar_chart, curves_datasets, curves_spec,  # noqa: F401 (re-export)
                                    facet_histogram, histogram_chart, is_dashed, line_chart, metrics_by,
                                    runs_lines, wide_lines)
+from quizlib.ui.rich_text import formula  # noqa: F401 (re-export: the pages' display maths)
 
 # Seconds between two ticks of a running lab. A tick must stay well below it (bench/bench_labs.py):
 # 0.15 s asks for ~6.7 refreshes a second, and live training reads as motion from about 5.
@@ -127,8 +129,9 @@ def bar_columns(rows, facet: str, x: str, y: str, color: str, *, height=180) -> 
             show(bar_chart(df[df[facet] == v], x, y, color, offset=color, height=height))
 
 
-def show(chart, width="stretch") -> None:
-    st.altair_chart(chart, width=width)
+def show(chart, width="stretch", *, table: bool = True) -> None:
+    """The chart with its text alternative (a caption of what it shows, its data as a table)."""
+    chart_text.show(chart, table=table, width=width)
 
 
 # ---------------------------------------------------------------- live training
@@ -240,6 +243,10 @@ def live_panel(key: str, settings, make: Callable[[Any], Any], *, metrics: list[
             spec["datasets"] = curves_datasets(d, r.markers, ref, label)
             with slots[i % len(slots)]:
                 st.vega_lite_chart(spec, width="stretch")  # same spec every tick: the browser swaps the data
+                st.caption(f"Chart: {chart_text.describe_frame(d, 'step', 'value', ['arm', 'split'], m)}")
+                if not cur["running"] and not d.empty:  # a table every tick would slow the live curves
+                    with st.expander(chart_text.TABLE_LABEL):
+                        st.dataframe(d, hide_index=True)
 
     _live()
     return runs

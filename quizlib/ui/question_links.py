@@ -20,7 +20,7 @@ def link_list(banks: list[Bank], qids: list[str], empty: str, key: str,
         return
     for qid, q in shown:
         cols = st.columns([6, 1]) if on_remove else [st.container()]
-        practice_link(q.id, q.title, cols[0], icon="➡️")
+        practice_link(q.id, q.title, cols[0], icon=":material/arrow_forward:")
         cols[0].caption(f"`{qid}` · {q.bank}")
         if on_remove and cols[1].button("Remove", key=f"{key}:{qid}"):
             on_remove(qid)

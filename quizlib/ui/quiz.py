@@ -113,15 +113,17 @@ def _feedback(key: str, q: Question, part: Part, text: str) -> float:
         st.info("Pick an answer first." if part.kind == "choice" else "Type an answer first.")
         return 0.0
     if status == "invalid":
-        st.warning(f"⚠️ Not graded — {pr.result.message} "
-                   "Nothing was stored; fix the answer and submit again.")
+        st.warning(f"Not graded — {pr.result.message} "
+                   "Nothing was stored; fix the answer and submit again.", icon=":material/warning:")
         return 0.0
     said = pr.result.message.strip()
     msg = f" {said}" if said and said.lower().rstrip(".!") != "correct" else ""  # "Right" says it already
     if pr.result.correct:
-        st.success(f"✅ Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+        st.success(f"Right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}",
+                   icon=":material/check_circle:")
     else:
-        st.error(f"❌ Not right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}")
+        st.error(f"Not right — {pr.points:g} / {pr.max_points:g} points.{msg}{note}",
+                 icon=":material/cancel:")
     return pr.points
 
 
@@ -148,13 +150,13 @@ def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
     done = st.session_state.get(widget_key(key, q, part, "selfgrade"))
     if done is None:
         return 0.0
-    st.success(f"📝 Self-grade recorded: {done[0]:g} / {done[1]:g} points.")
+    st.success(f"Self-grade recorded: {done[0]:g} / {done[1]:g} points.", icon=":material/rate_review:")
     return done[0]
 
 
 def _part(key: str, q: Question, part: Part, grade_now: bool, ctx: tuple, saved: str) -> tuple[str, float]:
     if q.is_multi:
-        st.markdown(f"**Part {part.id}** — {part.title} *({part.points:g} points)*")
+        st.markdown(f"**Part {part.id}** — {part.title} *({grading.points_label(part.points)})*")
         if part.prompt:
             st.markdown(part.prompt)
     box = choice_input if part.kind == "choice" else text_input
@@ -201,7 +203,7 @@ def _reveal(key: str, q: Question) -> None:
 
 def header(q: Question) -> None:
     st.subheader(q.title)
-    bits = [f"**{q.points:g} points**", f"`{q.id}`", q.bank]
+    bits = [f"**{grading.points_label(q.points)}**", f"`{q.id}`", q.bank]
     if q.lecture is not None:
         bits.append(f"lecture {q.lecture}")
     if q.n_variants > 1:
