@@ -57,7 +57,7 @@ OTHER = ["({f}) + step(x - 3)", "({f}) + 10^-8*x", "({f})*(1 + 1e-9)", "({f}) + 
 
 
 def _sympy(text: str):
-    return sp.sympify(text.replace("^", "**"), locals=_LOCALS)
+    return sp.sympify(text.replace("^", "**"), locals=_LOCALS, rational=True)  # 0.5 exact, not 15 digits
 
 
 class _Slow(Exception):
