@@ -297,6 +297,11 @@ def grade_question(qid: str, variant: int, q: Question | None, given: dict, grad
                "rubric": [[r.text, float(r.points)] for r in part.rubric], "ticked": []}
         if part.kind == "derivation":
             row["verdict"] = "self-grade"
+            if part.steps and text:  # marked line by line; the app's ticks and what may be ticked at all
+                verdict = grading.check_derivation(part, text)
+                ticks = grading.rubric_ticks(part, verdict)
+                row.update(grading.steps_extra(verdict, ticks), allowed=list(ticks.allowed),
+                           ticked=[i for i, a in enumerate(ticks.auto) if a])
         elif not text:
             row["verdict"] = "unanswered"
         else:
@@ -345,7 +350,8 @@ def pending_self_grades(exam: ExamRecord) -> list[tuple[str, str]]:
 
 def apply_self_grade(part_row: dict, ticked: Sequence[int]) -> dict:
     """Score a derivation's report row in place from the ticked rubric items (capped at its points)."""
-    ticked = sorted({int(i) for i in ticked if 0 <= int(i) < len(part_row["rubric"])})
+    allowed = part_row.get("allowed") or [True] * len(part_row["rubric"])  # step-checked: never an absent formula
+    ticked = sorted({int(i) for i in ticked if 0 <= int(i) < len(part_row["rubric"]) and allowed[int(i)]})
     part_row["score"] = min(part_row["max"], sum(part_row["rubric"][i][1] for i in ticked))
     part_row["ticked"] = ticked
     part_row["verdict"] = "correct" if part_row["score"] >= part_row["max"] else "self-graded"

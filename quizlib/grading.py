@@ -4,7 +4,11 @@
 declares (kind, symbols, tolerances, listed wrong answers, `let` definitions, extra
 functions); derivations are not machine-graded and come back as "grade it yourself".
 `score_rubric` turns ticked rubric items into points, and `question_score` adds the
-points of a multi-part question's parts. An unreadable answer (`valid=False`) earns
+points of a multi-part question's parts. A step-checked derivation (`Part.steps`) is marked
+line by line (`check_derivation`); `rubric_ticks` says which rubric items the app ticks (a formula
+shown in a line reached by ✓ steps; a `final` item when the last line equals the answer, as a
+typed answer would be graded) and which the student may tick at all (never an item whose formula
+appears nowhere), and `score_steps` scores the ticks within those rules. An unreadable answer (`valid=False`) earns
 nothing and is never counted as a wrong try: callers store only graded results.
 """
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from quizlib.model import CheckResult, Part, Question
+from quizlib.model import CheckResult, Part, Question, StepVerdict
 
 SELF_GRADE = "self-grade"  # CheckResult.error of a derivation: the rubric decides, not the checker
 
@@ -97,3 +101,50 @@ def question_score(question: Question, earned: Mapping[str, float]) -> Score:
     """Overall score of a question from the points earned per part id (missing parts earn 0)."""
     got = sum(min(max(earned.get(p.id, 0.0), 0.0), p.points) for p in question.parts)
     return Score(got, question.points)
+
+
+def check_derivation(part: Part, text: str) -> StepVerdict:
+    """Every line of a step-checked derivation marked (see quizlib.answers.steps)."""
+    from quizlib.answers.steps import check_steps  # imported late: SymPy
+
+    formulas = tuple(r.check for r in part.rubric if r.check)
+    return check_steps(text, symbols=part.symbols, let=part.let, asked=part.asked, answer=part.answer,
+                       formulas=formulas, random=part.random)
+
+
+@dataclass(frozen=True)
+class RubricTicks:
+    """Per rubric item of a step-checked derivation: ticked by the app, and tickable at all."""
+
+    auto: tuple[bool, ...]
+    allowed: tuple[bool, ...]
+
+
+def rubric_ticks(part: Part, verdict: StepVerdict) -> RubricTicks:
+    auto, allowed, k = [], [], 0
+    for item in part.rubric:
+        if item.final:
+            a = ok = bool(verdict.ends_right)  # the final answer: graded like a typed answer
+        elif item.check:
+            a, ok = verdict.formulas_reached[k], verdict.formulas_seen[k]
+            k += 1
+        else:
+            a, ok = False, True  # self-ticked as before
+        auto.append(bool(a))
+        allowed.append(bool(ok))
+    return RubricTicks(tuple(auto), tuple(allowed))
+
+
+def score_steps(part: Part, verdict: StepVerdict, ticked: Iterable[int]) -> tuple[float, list[int]]:
+    """Points of the ticked items the student may tick, and those items (the rest are dropped)."""
+    allowed = rubric_ticks(part, verdict).allowed
+    kept = sorted(i for i in set(ticked) if 0 <= i < len(allowed) and allowed[i])
+    return score_rubric(part, kept), kept
+
+
+def steps_extra(verdict: StepVerdict, ticks: RubricTicks) -> dict:
+    """What an attempt stores of a step-checked derivation (Attempt.extra)."""
+    return {"steps": [[m.line, m.mark] for m in verdict.marks],
+            "step_lines": [m.text for m in verdict.marks],
+            "starts_right": verdict.starts_right, "ends_right": verdict.ends_right,
+            "auto_ticked": [i for i, a in enumerate(ticks.auto) if a]}

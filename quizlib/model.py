@@ -42,6 +42,8 @@ class WrongAnswer:
 class RubricItem:
     text: str  # Markdown
     points: float
+    check: str = ""  # a formula (answer syntax): the app ticks the item when a ✓-reached line shows it
+    final: bool = False  # earned when the derivation's last line equals the part's answer
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ class Part:
     rubric: tuple[RubricItem, ...] = ()
     solution: str = ""  # Markdown, this part's own model solution (optional)
     line: int = 0
+    steps: bool = False  # a derivation checked line by line (`steps: yes`)
+    asked: str = ""  # with steps: the quantity asked for, which the first line must equal (`dL/dz`)
+    random: tuple[str, ...] = ()  # with steps: random quantities for E[…]/Var(…), "m ~ Bernoulli(1-p)"
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,37 @@ class CheckResult:
     latex: str = ""  # the answer as the checker read it ("" if unreadable)
     error: str = ""  # machine-readable reason: one of CHECK_ERRORS
     score: float = 0.0  # fraction of the points earned, 0..1
+
+
+@dataclass(frozen=True)
+class StepMark:
+    """The mark of one line of a step-checked derivation."""
+
+    line: int  # 1-based, counting every line typed (blank ones too)
+    text: str  # exactly as typed
+    mark: str  # "ok" ✓ follows | "wrong" ✗ | "unchecked" (undecided in time) | "unreadable" ?
+    message: str = ""  # why (the parser's reason, sign/factor feedback, …)
+    latex: str = ""  # how the line was read
+
+
+@dataclass(frozen=True)
+class StepVerdict:
+    """A whole step-checked derivation: each line's mark and what the chain shows."""
+
+    marks: tuple[StepMark, ...]
+    starts_right: bool | None  # the first line equals the quantity asked (None: undecided/unreadable)
+    ends_right: bool | None  # the last line equals the answer
+    formulas_reached: tuple[bool, ...] = ()  # per rubric formula: shown in a line reached by ✓ steps
+    formulas_seen: tuple[bool, ...] = ()  # per rubric formula: shown in some readable line
+
+    @property
+    def first_wrong(self) -> int | None:
+        """Line number of the first ✗, or None."""
+        return next((m.line for m in self.marks if m.mark == "wrong"), None)
+
+    @property
+    def all_ok(self) -> bool:
+        return bool(self.marks) and all(m.mark == "ok" for m in self.marks)
 
 
 @dataclass(frozen=True)

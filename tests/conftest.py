@@ -1,7 +1,7 @@
 """Fixtures every test shares: an isolated progress store, and a live app for browser tests.
 
 Every test gets its own SQLite file through $QUIZ_DB, so no test reads or writes
-the developer's real progress; the bank cache is one folder per session ($QUIZ_CACHE_DIR). Browser tests start `streamlit run app.py` on a free
+the developer's real progress; the bank cache is one folder per run ($QUIZ_CACHE_DIR), shared by pytest-xdist's workers. Browser tests start `streamlit run app.py` on a free
 127.0.0.1 port and stop it by its process id; without Chromium or Playwright they
 skip — unless $QUIZ_REQUIRE_BROWSER=1 (as in CI), where a missing browser fails.
 Store tests run on SQLite and on a real PostgreSQL that the session starts
@@ -10,11 +10,13 @@ $QUIZ_REQUIRE_POSTGRES=1 (as in CI), where a missing server fails.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,13 +32,50 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _session_bank_cache(tmp_path_factory):
-    """The persistent bank cache (quizlib.bank.cache) of this session only, never the user's; set
-    for the whole session so that the app servers of browser tests (module fixtures) share it."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("QUIZ_CACHE_DIR", str(tmp_path_factory.mktemp("bank-cache")))
-        yield
+def pytest_configure(config):
+    """The persistent bank cache (quizlib.bank.cache) of this run only, never the user's: one folder
+    for the whole run, set before collection (test modules load the banks at import) and before
+    pytest-xdist starts its workers, which inherit it; so the banks are built once per run and the
+    workers, their app servers and the CLI subprocesses all read them (its writes are atomic)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # a worker uses its controller's folder
+        return
+    shared = Path(tempfile.mkdtemp(prefix="quiz-tests-"))
+    config._quiz_shared = (shared, os.environ.get("QUIZ_CACHE_DIR"))
+    os.environ["QUIZ_CACHE_DIR"] = str(shared / "bank-cache")
+    os.environ["QUIZ_TEST_SHARED"] = str(shared)
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "_quiz_shared"):
+        return
+    shared, before = config._quiz_shared
+    os.environ.pop("QUIZ_TEST_SHARED", None)
+    if before is None:
+        os.environ.pop("QUIZ_CACHE_DIR", None)
+    else:
+        os.environ["QUIZ_CACHE_DIR"] = before
+    shutil.rmtree(shared, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Under pytest-xdist, a test marked `serial` (it asserts a rate or a duration) runs while the
+    other workers wait between tests: a readers-writer lock of two flock()ed files, every other test
+    a reader. The turnstile makes it fair: once a serial test waits, no new test starts."""
+    shared = os.environ.get("QUIZ_TEST_SHARED")
+    if not (shared and os.environ.get("PYTEST_XDIST_WORKER")):
+        return (yield)
+    serial = item.get_closest_marker("serial") is not None
+    with open(Path(shared) / "turnstile.lock", "a") as gate, open(Path(shared) / "tests.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if serial else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            return (yield)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +83,26 @@ def _isolated_store(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_DB", str(tmp_path / "progress.sqlite3"))
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_streamlit_components_once():
+    """Every `AppTest.run()` of a new AppTest scans the metadata of every installed distribution for
+    Streamlit v2 components (`scan_component_manifests`, ~0.35 s here, 80 % of a simple page's run);
+    the installed packages do not change during a session, so scan once and hand every AppTest the
+    same list. Only when a test module imported AppTest (a unit-test run stays free of streamlit)."""
+    if "streamlit.testing.v1" not in sys.modules:
+        yield
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    found = scan()
+    manifest_scanner.scan_component_manifests = lambda *a, **k: list(found)
+    try:
+        yield
+    finally:
+        manifest_scanner.scan_component_manifests = scan
 
 
 def _need_browser(reason: str):
@@ -144,7 +203,9 @@ def page(browser, app_server):
     """A fresh browser tab; `page.app_url` is the app's base URL."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     p = context.new_page()
-    p.set_default_timeout(20_000)
+    # generous: under two workers the first page of a fresh server waits for its bank load (~7 s of CPU
+    # here) while the other worker computes; a wait still fails, only later
+    p.set_default_timeout(60_000)
     p.app_url = app_server
     try:
         yield p

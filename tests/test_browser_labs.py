@@ -51,6 +51,7 @@ def test_dropout_lab_trains_live_and_stops(page):
     assert first >= 100
 
 
+@pytest.mark.serial  # a rate: not while another test worker takes the other core
 def test_running_lab_refreshes_five_times_a_second_and_answers_clicks(page):
     page.goto(page.app_url + "/lab_batchnorm")
     page.get_by_role("button", name=re.compile("Start")).click()

@@ -20,7 +20,8 @@ import types
 
 __all__ = ["call", "warm", "shutdown", "ALLOWED"]
 
-ALLOWED = {"quizlib.answers.symbolic:symbolic_equal"}
+ALLOWED = {"quizlib.answers.symbolic:symbolic_equal", "quizlib.answers.step_calculus:check_line",
+           "quizlib.answers.step_calculus:clear_cache"}
 STARTUP_TIMEOUT = 30.0  # seconds for a fresh worker to import SymPy (not counted in a check's limit)
 
 _lock = threading.Lock()
@@ -57,7 +58,7 @@ def _start() -> bool:
         # spawn where forkserver does not exist (Windows)
         ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
         try:
-            ctx.set_forkserver_preload(["sympy", "quizlib.answers.symbolic"])
+            ctx.set_forkserver_preload(["sympy", "quizlib.answers.symbolic", "quizlib.answers.step_calculus"])
         except Exception:  # noqa: BLE001 - preload is an optimisation only
             pass
         parent, child = ctx.Pipe()

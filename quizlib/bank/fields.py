@@ -187,5 +187,14 @@ def read_rubric(items: list[ListItem], c: Collector) -> tuple[RubricItem, ...]:
         if not m or pts is None or pts < 0:
             c.error(item.line, f"a rubric item is written `- [2] what earns the points`, not {item.text[:60]!r}")
             continue
-        out.append(RubricItem(m.group(2).strip(), pts))
+        text, check, final = _rubric_tail(m.group(2).strip())
+        out.append(RubricItem(text, pts, check=check, final=final))
     return tuple(out)
+
+
+def _rubric_tail(text: str) -> tuple[str, str, bool]:
+    """`uses σ′ | check: o*(1-o)` → (text, formula, False); `the answer $o-g$ | final` → (…, "", True)."""
+    m = re.match(r"^(.*?)\s*\|\s*(check\s*:\s*(.+?)|final)\s*$", text, re.S)
+    if not m:
+        return text, "", False
+    return m.group(1).strip(), (m.group(3) or "").strip(), m.group(3) is None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from quizlib.bank import variants
 from quizlib.markdown_maths import stray_dollars
+from quizlib.answers.steps import validate_steps
 from quizlib.bank.fields import (ID_RE, Collector, read_bool, read_choices, read_lecture, read_points,
                                  read_precision, read_rubric, read_tolerance, read_variables, read_wrong_answers,
                                  split_top)
@@ -23,7 +24,8 @@ from quizlib.bank.parser import (RawBank, RawField, RawPart, RawQuestion, RawSec
 from quizlib.model import KINDS, Bank, Part, Question
 
 FRONT_KEYS = {"title", "sources", "language", "topics", "lecture"}
-PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance", "precision"}
+PART_KEYS = {"kind", "points", "answer", "symbols", "functions", "let", "tolerance", "precision", "steps", "asked",
+             "random"}
 QUESTION_KEYS = PART_KEYS | {"topics", "source", "covers", "reconstructed", "lecture", "reveals"}
 INHERITED_KEYS = ("symbols", "functions", "let", "tolerance", "precision")  # multi-part: defaults for parts
 PART_SECTIONS = {"wrong answers", "choices", "rubric", "solution"}
@@ -340,10 +342,24 @@ def _build_part(src: PartSource, q_solution: str, c: Collector) -> Built | None:
     wrong = read_wrong_answers(_items(secs["wrong answers"], c), c) if "wrong answers" in secs else []
     rubric = read_rubric(_items(secs["rubric"], c), c) if "rubric" in secs else ()
     solution = strip_block(secs["solution"].body) if "solution" in secs else ""
+    steps = "steps" in fields and read_bool(fields["steps"].value, fields["steps"].line, c, "steps")
+    asked = fields["asked"].value.strip() if "asked" in fields else ""
+    random = tuple(x.strip() for x in fields["random"].value.split(";") if x.strip()) if "random" in fields else ()
+    if random and not steps:
+        c.error(fields["random"].line, f"`random:` is for a step-checked derivation (`steps: yes`); {src.where} is not")
+    if kind != "derivation" and (steps or asked):
+        c.error(fields["steps" if "steps" in fields else "asked"].line,
+                f"`steps:`/`asked:` are for a derivation; {src.where} is {kind}")
+    if not steps and any(r.check or r.final for r in rubric):
+        c.error(secs["rubric"].line, f"rubric items of {src.where} name a formula (`| check:` or `| final`), "
+                                     "which only a step-checked derivation (`steps: yes`) can tick")
     answer = _answer(src, kind, points, choices, rubric, solution or q_solution, c)
+    if steps and kind == "derivation":
+        _check_steps_part(fields, symbols, let, random, rubric, secs, src.line, c, src.where)
     part = Part(id=src.id, kind=kind, points=points, answer=answer, prompt=src.prompt, title=src.title,
                 symbols=symbols, functions=functions, let=let, rtol=rtol, atol=atol, precision=prec, choices=choices,
-                wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=src.line)
+                wrong_answers=tuple(w for _, w in wrong), rubric=rubric, solution=solution, line=src.line,
+                steps=steps, asked=asked, random=random)
     return part, PartLines(fields["answer"].line if "answer" in fields else src.line, [wl for wl, _ in wrong],
                            fields["precision"].line if "precision" in fields else 0)
 
@@ -389,3 +405,26 @@ def _answer(src: PartSource, kind: str, points: float, choices, rubric, solution
     if kind in ("number", "expr", "matrix") and choices:
         c.warn(secs["choices"].line, f"{where}: `Choices` are ignored for kind {kind}")
     return answer
+
+
+def _check_steps_part(fields, symbols, let, random, rubric, secs, line, c: Collector, where: str) -> None:
+    """A step-checked derivation: `random`, `asked`, `answer` and every rubric formula read in its symbols."""
+    for key in ("asked", "answer"):
+        if key not in fields or not fields[key].value.strip():
+            c.error(line, f"{where} is checked step by step (`steps: yes`) but has no `{key}:`")
+            return
+    if random and (msg := validate_steps("0", "0", (), symbols, let, random)):
+        c.error(fields["random"].line, f"{where}: {msg}")
+        return
+    for key in ("asked", "answer"):
+        msg = validate_steps(fields[key].value.strip(), "0", (), symbols, let)
+        if msg:
+            c.error(fields[key].line, f"{where}: {msg.replace('`asked: ', f'`{key}: ')}")
+    items, _ = list_items(secs["rubric"].body) if "rubric" in secs else ([], [])
+    lines = [it.line for it in items] if len(items) == len(rubric) else [line] * len(rubric)
+    for r, rline in zip(rubric, lines):
+        if r.check:
+            msg = validate_steps(r.check, "0", (), symbols, let)
+            if msg:
+                c.error(rline, f"{where}: the rubric formula `{r.check}` does not read: "
+                               f"{msg.split(' does not read: ')[-1]}")

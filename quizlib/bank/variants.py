@@ -153,7 +153,7 @@ def _render_part(p: Part, values: dict[str, float], in_part: bool) -> Part:
         choices=tuple(Choice(c.label, render_text(c.text, values), c.correct) for c in p.choices),
         wrong_answers=tuple(WrongAnswer(substitute(w.answer, values), render_text(w.feedback, values))
                             for w in p.wrong_answers),
-        rubric=tuple(RubricItem(render_text(r.text, values), r.points) for r in p.rubric),
+        rubric=tuple(RubricItem(render_text(r.text, values), r.points, r.check, r.final) for r in p.rubric),
         solution=render_text(p.solution, values),
     )
 

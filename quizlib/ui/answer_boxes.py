@@ -66,8 +66,9 @@ def text_input(key: str, q: Question, part: Part, disabled: bool, saved: str = "
     wk = widget_key(key, q, part, "text")
     keep(wk, wk + ":saved", saved)
     if part.kind == "derivation":
-        text = st.text_area("Your derivation (Markdown, `$…$` for maths)", key=wk, height=180,
-                            disabled=disabled)
+        label = ("Your derivation — one step per line, `= …` continues the line before"
+                 if part.steps else "Your derivation (Markdown, `$…$` for maths)")
+        text = st.text_area(label, key=wk, height=180, disabled=disabled)
     else:
         hint = {"expr": "e.g. 2(o-g) or σ(z)(1-σ(z))", "number": "e.g. 0.0866 or 8.66e-2",
                 "matrix": "e.g. h(o-g)^T or W2 (o-g) ⊙ step(W1^T x + b1)"}.get(part.kind, "")

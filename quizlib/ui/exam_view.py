@@ -43,7 +43,11 @@ def render_item(item: dict, key: str, on_self_grade: Callable[[str, list[int]], 
         head = f"**{p['part_id']}.** " if p["part_id"] else ""
         st.markdown(f"{head}{VERDICTS.get(p['verdict'], p['verdict'])} — **{p['score']:g} / {p['max']:g}** points")
         if p["kind"] == "derivation":
-            if p["given"]:
+            if p.get("steps"):  # step-checked: each line with the app's mark
+                marks = {"ok": "✓", "wrong": "✗", "unchecked": "not checked", "unreadable": "?"}
+                st.markdown("\n".join(f"- {marks.get(m, m)} · line {n}: `{t}`"
+                                       for (n, m), t in zip(p["steps"], p["step_lines"])))
+            elif p["given"]:
                 with st.container(border=True):
                     st.markdown(p["given"])
         elif p["given"]:
@@ -61,8 +65,11 @@ def render_item(item: dict, key: str, on_self_grade: Callable[[str, list[int]], 
             rich_text.show(p["solution"])
         if p["kind"] == "derivation" and p["rubric"] and on_self_grade is not None:
             st.markdown("Tick what your derivation has:")
+            allowed, auto = p.get("allowed") or [True] * len(p["rubric"]), set(p.get("auto_ticked", ()))
             ticked = [j for j, (text, pts) in enumerate(p["rubric"])
-                      if st.checkbox(f"[{pts:g}] {text}", value=j in p["ticked"], key=f"{key}:{p['part_id']}:r{j}")]
+                      if st.checkbox(f"[{pts:g}] {text}" + (" — ✓ ticked by the app" if j in auto else ""),
+                                     value=j in p["ticked"], key=f"{key}:{p['part_id']}:r{j}",
+                                     disabled=not allowed[j])]
             if st.button("Save self-grade", key=f"{key}:{p['part_id']}:save"):
                 on_self_grade(p["part_id"], ticked)
                 st.rerun()

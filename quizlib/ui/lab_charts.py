@@ -46,7 +46,12 @@ def curves_spec(metric: str, *, dashed: bool = False, ref: bool = False, log_y: 
     """Vega-Lite spec of the live curves over the named datasets CURVES, MARKERS (and REF): arms by
     colour, train/validation (the split) by dash when `dashed`, setting changes as grey rules.
     Built once per combination (Altair's validation is the slow part) and returned as a fresh dict."""
-    return json.loads(_curves_spec_json(metric, dashed, ref, log_y, height))
+    spec = json.loads(_curves_spec_json(metric, dashed, ref, log_y, height))
+    # canvas, not SVG: Streamlit draws small charts as SVG and switches to canvas only for big data,
+    # so a live chart would change renderer mid-run; a canvas redraw of thousands of points per tick is
+    # the cheaper one (the caption under the chart is its text alternative)
+    spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
+    return spec
 
 
 def curves_datasets(curves: pd.DataFrame, markers=(), ref: float | None = None,

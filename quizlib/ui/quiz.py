@@ -19,7 +19,7 @@ from quizlib import grading, practice, progress
 from quizlib.errors import StoreError
 from quizlib.item_stats import verdict_extra
 from quizlib.model import Part, Question
-from quizlib.ui import common, rich_text
+from quizlib.ui import common, rich_text, steps_box
 from quizlib.ui.answer_boxes import choice_input, choice_text, echo, keep, text_input, widget_key
 
 __all__ = ["render_question", "header", "widget_key"]
@@ -80,7 +80,14 @@ def _store(store, attempts: list) -> None:
 
 def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: str, now: Clock) -> None:
     text = st.session_state.get(widget_key(key, q, part, "text"), "") or ""
-    if part.rubric:
+    extra: dict = {}
+    if part.steps:  # the app's marks decide which items may count; lines and marks are stored
+        verdict = steps_box.verdict_for(part, text)
+        asked = [i for i in range(len(part.rubric)) if st.session_state.get(widget_key(key, q, part, f"r{i}"))]
+        points, ticked = grading.score_steps(part, verdict, asked)
+        right = points >= part.points - 1e-9
+        extra = grading.steps_extra(verdict, grading.rubric_ticks(part, verdict))
+    elif part.rubric:
         ticked = [i for i in range(len(part.rubric))
                   if st.session_state.get(widget_key(key, q, part, f"r{i}"))]
         points, right = grading.score_rubric(part, ticked), grading.rubric_correct(part, ticked)
@@ -90,7 +97,7 @@ def _self_grade(key: str, q: Question, part: Part, store, profile: str, mode: st
         points = part.points if right else 0.0
     st.session_state[widget_key(key, q, part, "selfgrade")] = (points, part.points)
     _store(store, [practice.make_attempt(profile, q, part, text, points, right, now(), mode,
-                                         {"ticked": ticked})])
+                                         {"ticked": ticked, **extra})])
 
 
 def _flag(skey: str) -> None:
@@ -127,8 +134,16 @@ def _feedback(key: str, q: Question, part: Part, text: str) -> float:
     return pr.points
 
 
-def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
+def _derivation(key: str, q: Question, part: Part, ctx: tuple, verdict=None) -> float:
     shown = widget_key(key, q, part, "shown")
+    if part.steps:  # the rubric is ticked by the app as the student types; the solution waits
+        st.markdown("**Rubric** — the app ticks what your steps show; tick the rest yourself:")
+        steps_box.rubric_boxes(part, verdict, lambda i: widget_key(key, q, part, f"r{i}"))
+        if not st.session_state.get(shown):
+            st.button("Show model solution", key=shown + ":btn", on_click=_flag, args=(shown,))
+        else:
+            rich_text.show(part.solution or (q.solution if not q.is_multi else "") or "")
+        return _record(key, q, part, ctx)
     if not st.session_state.get(shown):
         st.button("Show model solution", key=shown + ":btn", on_click=_flag, args=(shown,))
         return 0.0
@@ -145,6 +160,10 @@ def _derivation(key: str, q: Question, part: Part, ctx: tuple) -> float:
         ck = widget_key(key, q, part, "allright")
         keep(ck, ck + ":saved", False)
         st.session_state[ck + ":saved"] = st.checkbox("My derivation matches the model solution", key=ck)
+    return _record(key, q, part, ctx)
+
+
+def _record(key: str, q: Question, part: Part, ctx: tuple) -> float:
     st.button("Record self-grade", key=widget_key(key, q, part, "record"), type="primary",
               on_click=_self_grade, args=(key, q, part, *ctx))
     done = st.session_state.get(widget_key(key, q, part, "selfgrade"))
@@ -161,12 +180,15 @@ def _part(key: str, q: Question, part: Part, grade_now: bool, ctx: tuple, saved:
             st.markdown(part.prompt)
     box = choice_input if part.kind == "choice" else text_input
     text = box(key, q, part, False, saved)
-    if part.kind != "choice":
+    verdict = None
+    if part.steps:
+        verdict = steps_box.show_marks(part, text)
+    elif part.kind != "choice":
         echo(part, text)
     if not grade_now:
         return text, 0.0
     if part.kind == "derivation":
-        return text, _derivation(key, q, part, ctx)
+        return text, _derivation(key, q, part, ctx, verdict)
     st.button("Submit", key=widget_key(key, q, part, "submit"), type="primary", on_click=_submit,
               args=(key, q, part, *ctx))
     return text, _feedback(key, q, part, text)
