@@ -6,7 +6,8 @@ For each part, its reference answer and a wrong answer (the first listed wrong a
 reference times 2) are checked; median and p95 are over all checks of all repetitions (the first,
 cold, repetition is reported apart: it includes parsing the references and warming caches). Without
 banks a built-in list of ~30 realistic cases is used. Then the hostile inputs of the safety tests
-are timed; the worst must stay under the 2 s limit.
+are timed; the worst must stay under the 2 s limit. Last, the share of tests/answer_corpus.py's typed
+answers graded as the corpus says.
 """
 from __future__ import annotations
 
@@ -141,6 +142,28 @@ def main() -> None:
                 worst, worst_text = dt, f"{kind}: {text[:40]!r}"
     print(f"hostile inputs ({len(HOSTILE)} × 3 kinds): worst {worst * 1000:.0f} ms ({worst_text}); "
           "limit 2000 ms")
+    corpus_share()
+
+
+def corpus_share() -> None:
+    """The share of tests/answer_corpus.py's typed answers the checker grades as the corpus says."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from answer_corpus import MATRIX_ROWS, ROWS
+
+    rows = [(k, e, s, g, v) for k, e, s, g, v, _ in ROWS] + [("matrix", e, s, g, v) for e, s, g, v, _ in MATRIX_ROWS]
+    right, times = 0, []
+    for kind, expected, symbols, given, verdict in rows:
+        rtol = None
+        if kind == "number" and "|" in expected:
+            expected, tol = expected.split("|")
+            rtol = float(tol)
+        t0 = time.perf_counter()
+        res = check(expected, given, kind=kind, symbols=list(symbols), rtol=rtol)
+        times.append((time.perf_counter() - t0) * 1000)
+        got = "invalid" if not res.valid else ("accept" if res.correct else "reject")
+        right += got == verdict
+    print(f"answer corpus: {right}/{len(rows)} verdicts right ({100 * right / len(rows):.1f} %); "
+          f"median {statistics.median(times):.2f} ms, max {max(times):.0f} ms")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def N(v):
     ("sigma'(z)", ("had", ("call", "sigma", (S("z"),)), ("sub", N("1"), ("call", "sigma", (S("z"),))))),
     ("W_1", S("W1")),
     ("a1/a2", ("div", S("a1"), S("a2"))),
-    ("[x]", S("x")),
+    ("[x + 1]", ("add", S("x"), N("1"))),  # square brackets group; `[x]` alone is refused (integer part?)
     ("1.5e-3", N("1.5e-3")),
     ("dL/do = 2(o-g)", ("mul", N("2"), ("sub", S("o"), S("g")))),
     ("$2x$", ("mul", N("2"), S("x"))),

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from quizlib.answers import sandbox
+from quizlib.answers import numeric, sandbox
 from quizlib.answers import check
 
 
@@ -17,7 +17,15 @@ def test_worker_decides_a_float_borderline_case_exactly():
 
 
 def test_without_a_worker_a_borderline_answer_is_never_called_right(monkeypatch):
+    # 60-digit arithmetic in the checker decides the cancellation exactly, without the worker
     monkeypatch.setattr(sandbox, "call", lambda *a, **k: ("unavailable", "no worker"))
+    assert check("x", "(x + 1e10) - 1e10", symbols=["x"]).correct
+    assert not check("x", "(x + 1e10) - 1e10 + 1e-6", symbols=["x"]).correct
+
+    def no_exact(*a, **k):
+        raise numeric.Undefined("no exact form")
+
+    monkeypatch.setattr(numeric, "evaluate_exact", no_exact)  # neither exact path: never called right
     r = check("x", "(x + 1e10) - 1e10", symbols=["x"])
     assert r.valid and not r.correct and "could not be shown" in r.message
     # the fast numeric path does not need the worker at all

@@ -56,7 +56,8 @@ def diagnose(given: list, expected: list, rtol: float = 1e-6, nice_only: bool = 
         return "sign", ("Sign error: your answer is the negative of the right one. "
                         "Check which way round the difference goes.")
     c = complex(np.vdot(ev, gv) / np.vdot(ev, ev))
-    if abs(c.imag) < 1e-9 and abs(c.real) > 1e-12 and close(gv, c.real * ev):
+    # a ratio within 0.1 % of 1 is no factor slip (1.0001 against 1 is close, not "a factor of 1")
+    if abs(c.imag) < 1e-9 and abs(c.real) > 1e-12 and abs(c.real - 1) > 1e-3 and close(gv, c.real * ev):
         r = c.real
         sign = " and a sign error" if r < 0 else ""
         a = abs(r)

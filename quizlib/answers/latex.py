@@ -11,6 +11,8 @@ the whitelist parser, so nothing here needs to be safe on its own.
 """
 from __future__ import annotations
 
+import re
+
 from quizlib.answers import registry
 
 __all__ = ["LatexError", "latex_to_plain", "looks_like_latex"]
@@ -111,7 +113,12 @@ def _command(s: str, i: int, depth: int) -> tuple[str, int]:
             raise LatexError(f"`\\{name}` cannot be part of an answer")
         return f" {word} ", i
     if name in registry.latex_commands():
+        if s[i:i + 1] == "_":  # \log_2 → log2, \log_{2} → log2 (a name of its own)
+            sub, i = _subscript(s, i, name)
+            return f" {name}{sub} ", i
         return f" {name} ", i
+    if name == "prime":  # f^\prime, a prime outside a superscript
+        return "'", i
     if name in (greek := registry.greek_commands()):
         return f" {greek[name]} ", i
     raise LatexError(f"`\\{name}` is not a LaTeX command we read")
@@ -135,6 +142,9 @@ def _subscript(s: str, i: int, before: str) -> tuple[str, int]:
 def _superscript(s: str, i: int) -> tuple[str, int]:
     """A transpose (^T, ^{T}, ^\\top, ^{\\top}, ^{\\intercal}) or a plain power sign."""
     rest = s[i + 1:]
+    if m := re.match(r"\{?((?:\s*\\prime)+)\s*\}?|\{('+)\}", rest):  # \sigma^{\prime}(z) = σ'(z)
+        n = m[1].count("prime") if m[1] else len(m[2])
+        return "'" * n, i + 1 + m.end()
     for t in ("{T}", "{\\top}", "{\\intercal}", "\\top", "\\intercal"):
         if rest.startswith(t):
             return "^T ", i + 1 + len(t)

@@ -20,7 +20,7 @@ from quizlib.answers.registry import CONSTANTS
 from quizlib.answers.feedback import diagnose
 from quizlib.answers.printing import plain, to_latex
 
-__all__ = ["ShapeError", "infer_shape", "evaluate", "instantiate", "shape_str", "to_latex", "plain",
+__all__ = ["ShapeError", "ambiguous_power", "infer_shape", "evaluate", "instantiate", "shape_str", "to_latex", "plain",
            "grade_matrix"]
 
 
@@ -84,6 +84,26 @@ def infer_shape(node, shapes: dict):
     raise ShapeError(f"unknown node {tag}")
 
 
+def ambiguous_power(node, shapes: dict) -> str | None:
+    """A message if a square matrix is raised to a power (`A^2`: the product A A, or A ⊙ A?)."""
+    if not isinstance(node, tuple) or node[0] in ("num", "sym", "const"):
+        return None
+    if node[0] == "pow":
+        try:
+            s = infer_shape(node[1], shapes)
+        except ShapeError:
+            s = None
+        if s is not None and s[0] == s[1] and s != (1, 1):
+            x = plain(node[1])
+            return (f"`{plain(node)}` could be the matrix product or the element-wise power: write "
+                    f"`{x} {x}` (the product) or `{x} ⊙ {x}` (element-wise).")
+    children = node[2] if node[0] == "call" else node[1:]
+    for c in children:
+        if (msg := ambiguous_power(c, shapes)) is not None:
+            return msg
+    return None
+
+
 def _elementwise(a, b, verb: str, args):
     if _scalarish(a):
         return b if b is not None else a
@@ -103,8 +123,13 @@ def instantiate(decls, rng: np.random.Generator) -> dict:
         if decl.shape is None:
             env[decl.name] = decl.sample(rng)
         else:
-            r, c = (dim.get(x, x) for x in decl.shape)
-            env[decl.name] = rng.standard_normal((int(r), int(c)))
+            r, c = (int(dim.get(x, x)) for x in decl.shape)
+            if decl.kind == "simplex":  # a distribution per column: -g^T z + log(sum(exp(z))) is its CE
+                env[decl.name] = rng.dirichlet(np.ones(r), size=c).T
+            elif decl.kind == "onehot":
+                env[decl.name] = np.eye(r)[:, rng.integers(0, r, size=c)]
+            else:
+                env[decl.name] = rng.standard_normal((r, c))
     return env
 
 

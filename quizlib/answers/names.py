@@ -1,7 +1,8 @@
 """The names a question lets a student use: declared symbols, their domains and shapes, aliases.
 
 A bank writes symbols as `o`, `o in (0, 1)`, `lam > 0`, `w < 0` (scalars, with the domain random
-points are drawn from) or `W1: D×H` (a matrix whose dimensions are letters or integers). Students
+points are drawn from) or `W1: D×H` (a matrix whose dimensions are letters or integers; `g: K×1 simplex` is a distribution,
+each column positive and summing to 1, and `g: K×1 onehot` a one-hot column, sampled that way). Students
 type the same symbol in several ways — `λ`, `lambda`, `lmbda`, `lam` — so each canonical name has
 aliases (`quizlib.answers.registry.GREEK`); an alias is read as whichever member of its family the
 question declares. The functions an answer may call are in `quizlib.answers.registry`.
@@ -30,6 +31,7 @@ class Decl:
     lo: float | None = None  # open domain bounds for sampling; None = unbounded
     hi: float | None = None
     shape: tuple | None = None
+    kind: str = ""  # a constrained vector: "simplex" (entries > 0 summing to 1 per column) or "onehot"
 
     @property
     def positive(self) -> bool:
@@ -56,7 +58,8 @@ _NAME = r"[A-Za-z][A-Za-z0-9]*"
 _NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)"
 _IN = re.compile(rf"^({_NAME})\s+in\s*[(\[]\s*({_NUM}|-inf)\s*,\s*({_NUM}|inf)\s*[)\]]$")
 _CMP = re.compile(rf"^({_NAME})\s*(>=|<=|>|<)\s*({_NUM})$")
-_SHAPE = re.compile(rf"^({_NAME})\s*:\s*([A-Za-z0-9]+)\s*(?:×|x|X|\*|,)\s*([A-Za-z0-9]+)$")
+_SHAPE = re.compile(rf"^({_NAME})\s*:\s*([A-Za-z0-9]+)\s*(?:×|x|X|\*|,)\s*([A-Za-z0-9]+)(?:\s+(simplex|onehot))?$")
+CONSTRAINED = ("simplex", "onehot")  # `g: K×1 simplex` (a distribution), `g: K×1 onehot` (a one-hot target)
 
 
 def _dim(d: str):
@@ -80,10 +83,10 @@ def parse_decls(symbols) -> list[Decl]:
             v = float(m[3])
             out.append(Decl(m[1], lo=v) if m[2].startswith(">") else Decl(m[1], hi=v))
         elif m := _SHAPE.match(s):
-            out.append(Decl(m[1], shape=(_dim(m[2]), _dim(m[3]))))
+            out.append(Decl(m[1], shape=(_dim(m[2]), _dim(m[3])), kind=m[4] or ""))
         else:
             raise SymbolError(f"cannot read the symbol declaration {raw!r} "
-                              "(write `o`, `o in (0, 1)`, `lam > 0` or `W1: D×H`)")
+                              "(write `o`, `o in (0, 1)`, `lam > 0`, `W1: D×H` or `g: K×1 simplex` / `onehot`)")
     return out
 
 

@@ -60,3 +60,50 @@ def _ev(node, env) -> complex:
             return complex(a.real ** b.real)
         return a ** b
     raise Undefined(f"unknown node {tag}")
+
+
+def evaluate_exact(node, env: dict, dps: int = 60):
+    """Value of `node` in mpmath with `dps` digits (literals read as decimals, floats of `env` taken
+    exactly): decides points where float values are close but not equal, or cancel (`(x + 10^8)^2 −
+    10^16 − 2·10^8 x`). Raises Undefined (no finite real value, or a function without an mpmath form)."""
+    import mpmath
+
+    with mpmath.workdps(dps):
+        try:
+            v = _mp(node, env, mpmath)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
+            raise Undefined(str(exc)) from None
+        v = mpmath.mpmathify(v)
+        if not mpmath.isfinite(v):
+            raise Undefined("not finite")
+        return +v
+
+
+def _mp(node, env, m):
+    tag = node[0]
+    if tag == "num":
+        return m.mpf(node[1])
+    if tag == "sym":
+        return m.mpmathify(env[node[1]])
+    if tag == "const":
+        return m.e if node[1] == "e" else m.pi
+    if tag in ("neg", "T"):
+        v = _mp(node[1], env, m)
+        return -v if tag == "neg" else v
+    if tag == "call":
+        fn = registry.lookup(node[1])
+        if fn.mp is None:
+            raise Undefined(f"{node[1]} has no exact form")
+        return fn.mp(*(_mp(a, env, m) for a in node[2]))
+    a, b = _mp(node[1], env, m), _mp(node[2], env, m)
+    if tag in ARITHMETIC:
+        return ARITHMETIC[tag](a, b)
+    if tag == "div":
+        return a / b
+    if tag == "pow":
+        if a == 0 and m.re(b) <= 0:
+            raise ZeroDivisionError("0 to a non-positive power")
+        if m.im(b) == 0 and m.re(b) == int(m.re(b)) and abs(m.re(b)) <= 1000:
+            return a ** int(m.re(b))
+        return m.power(a, b)
+    raise Undefined(f"unknown node {tag}")

@@ -8,7 +8,7 @@ transposes `^T` and `'`. Nodes are plain tuples (picklable, so the
 sandbox worker can take them): ("num", "0.5"), ("sym", name), ("const", "e"|"pi"),
 ("call", fname, (args…)), ("neg", a), ("add"|"sub"|"mul"|"div"|"pow"|"had", a, b), ("T", a).
 Everything a student may get wrong is a ParseError with a `code` from CheckResult.error.
-Caps: 300 characters, nesting 40, 40 digits per number, constant exponents |p| ≤ 100, and no
+Caps: 300 characters, nesting 40 (brackets, calls, signs, powers), 40 digits per number, constant exponents |p| ≤ 100, and no
 constant subexpression beyond the float range (so `9^9^9` and `10^10^10` are refused, not computed).
 """
 from __future__ import annotations
@@ -71,12 +71,12 @@ class _Parser:
 
     def expr(self, d):
         self._deep(d)
-        node = self.term(d + 1)
+        node = self.term(d)
         while True:
             if self.take("+"):
-                node = ("add", node, self.term(d + 1))
+                node = ("add", node, self.term(d))
             elif self.take("-"):
-                node = ("sub", node, self.term(d + 1))
+                node = ("sub", node, self.term(d))
             else:
                 return node
 
@@ -86,20 +86,20 @@ class _Parser:
 
     def term(self, d):
         self._deep(d)
-        node = self.unary(d + 1)
+        node = self.unary(d)
         while True:
             kind, v = self.peek()
             if v in ("*", "@"):
                 self.i += 1
-                node = ("mul", node, self.unary(d + 1))
+                node = ("mul", node, self.unary(d))
             elif v == "/":
                 self.i += 1
-                node = ("div", node, self.unary(d + 1))
+                node = ("div", node, self.unary(d))
             elif v == "⊙":
                 self.i += 1
-                node = ("had", node, self.unary(d + 1))
+                node = ("had", node, self.unary(d))
             elif self.starts_primary():  # implicit multiplication: 2x, 2(o-g), x(σ(z)-y)
-                node = ("mul", node, self.power(d + 1))
+                node = ("mul", node, self.power(d))
             else:
                 return node
 
@@ -109,11 +109,11 @@ class _Parser:
             return ("neg", self.unary(d + 1))
         if self.take("+"):
             return self.unary(d + 1)
-        return self.power(d + 1)
+        return self.power(d)
 
     def power(self, d):
         self._deep(d)
-        base = self.postfix(d + 1)
+        base = self.postfix(d)
         if self.take("^"):
             if self.g.matrix and self._transpose_mark():
                 return self._post(("T", base))
@@ -146,7 +146,7 @@ class _Parser:
                 return node
 
     def postfix(self, d):
-        return self._post(self.primary(d + 1))
+        return self._post(self.primary(d))
 
     def primary(self, d):
         self._deep(d)
@@ -179,8 +179,14 @@ class _Parser:
                                        "(as in `sigma'(z)`).")
         raise ParseError("syntax", f"Unexpected `{v}`: check brackets and operators.")
 
+    def _at_function(self) -> bool:
+        kind, v = self.peek()
+        return kind == "name" and v in self.g.functions
+
     def call(self, fname: str, d):
-        prime = self.take("'")
+        primes = 0
+        while self.take("'"):
+            primes += 1
         power = None
         if self.take("^"):  # tanh^2(z) means tanh(z)^2
             power = self.primary(d + 1)
@@ -189,24 +195,28 @@ class _Parser:
             while self.take(","):
                 args.append(self.expr(d + 1))
             self.expect(")")
-        elif self.starts_primary():  # \ln x, sigma z: applies to the next power
-            args = [self.power(d + 1)]
+        elif self.starts_primary():  # \ln x, sin 2x: takes the implicit product that follows
+            arg = self.power(d + 1)
+            while self.starts_primary() and not self._at_function():  # sin x cos x: stops at cos
+                arg = ("mul", arg, self.power(d + 1))
+            args = [arg]
         else:
             raise ParseError("syntax", f"`{fname}` needs an argument in brackets, as in `{fname}(z)`.")
-        counts = self.g.functions[fname]
-        fname = registry.canonical(fname)  # ln -> log
+        counts = self.g.functions[fname]  # the typed name's own arity (ln: 1, log: 1 or 2)
         if len(args) not in counts:
             raise ParseError("syntax", f"`{fname}` takes {' or '.join(map(str, counts))} argument(s).")
+        fname = registry.canonical(fname)  # ln -> log, after the arity check
         node = ("call", fname, tuple(args))
-        if prime:
-            node = _derivative(fname, node, args)
+        if primes:
+            node = _derivative(fname, node, args, primes)
         return ("pow", node, power) if power is not None else node
 
 
-def _derivative(fname: str, node, args):
-    prime = registry.lookup(fname).prime
+def _derivative(fname: str, node, args, primes: int = 1):
+    fn = registry.lookup(fname)
+    prime = fn.prime if primes == 1 else fn.prime2 if primes == 2 else None
     if prime is None:
-        raise ParseError("syntax", f"`{fname}'` is not read; write the derivative out.")
+        raise ParseError("syntax", f"`{fname}{chr(39) * primes}` is not read; write the derivative out.")
     return prime(node, args[0])
 
 

@@ -50,6 +50,10 @@ class Function:
     shape: str = "same"  # matrix answers: "same" (element-wise), "transposed", "scalar", "elementwise2"
     matrix_arity: tuple[int, ...] | None = None  # argument counts in matrix answers, if not `arity`
     prime: Callable[[tuple, tuple], tuple] | None = None  # (call node, argument) -> AST of f'(arg)
+    prime2: Callable[[tuple, tuple], tuple] | None = None  # the same for f''(arg)
+    alias_arity: tuple[int, ...] | None = None  # argument counts of the aliases, if not `arity` (ln: 1)
+    mp: Callable[..., Any] | None = None  # value in mpmath (the exact re-check of close values)
+    breaks: bool = False  # piecewise: jumps or kinks where an argument crosses 0 (floor/ceil: an integer)
 
     def to_latex(self, args: list[str]) -> str:
         if callable(self.latex):
@@ -111,7 +115,8 @@ def _table(matrix: bool) -> dict[str, tuple[int, ...]]:
         if (fn.numpy if matrix else fn.numeric) is None:
             continue
         arity = fn.matrix_arity or fn.arity if matrix else fn.arity
-        out.update({name: arity for name in (fn.name, *fn.aliases)})
+        out[fn.name] = arity
+        out.update({name: fn.alias_arity or arity for name in fn.aliases})
     return out
 
 
@@ -208,32 +213,86 @@ def _log_prime(node, a):
     return ("div", ("num", "1"), a)
 
 
+# f''(a): σ'' = σ(1−σ)(1−2σ), tanh'' = −2 tanh (1 − tanh²), exp'' = exp, log'' = −1/a²
+def _sigma_prime2(node, a):
+    return ("had", _sigma_prime(node, a), ("sub", ("num", "1"), ("mul", ("num", "2"), node)))
+
+
+def _tanh_prime2(node, a):
+    return ("neg", ("mul", ("num", "2"), ("had", node, _tanh_prime(node, a))))
+
+
+def _log_prime2(node, a):
+    return ("neg", ("div", ("num", "1"), ("pow", a, ("num", "2"))))
+
+
+def _mp():
+    import mpmath  # SymPy's own dependency; imported only when close values need re-checking
+
+    return mpmath
+
+
+def _mp_sigma(z):
+    m = _mp()
+    return 1 / (1 + m.exp(-z))
+
+
+def _mp_real(z):
+    m = _mp()
+    if m.im(z) != 0:
+        raise Undefined("a complex argument")
+    return m.re(z)
+
+
+def _mp_log(z, base=None):
+    m = _mp()
+    return m.log(z) if base is None else m.log(z) / m.log(base)
+
+
+def _m(name):
+    """The mpmath function `name`, looked up when first called."""
+    return lambda *args: getattr(_mp(), name)(*args)
+
+
 _ONE = (1,)
 for _fn in (
     Function("sqrt", _ONE, cmath.sqrt, lambda args, ev: _sp().Pow(args[0], _sp().Rational(1, 2), evaluate=ev),
-             np.sqrt, _sqrt_tex),
-    Function("exp", _ONE, _exp, _one("exp"), np.exp, r"\exp", ("exp",), prime=lambda node, a: node),
+             np.sqrt, _sqrt_tex, mp=_m("sqrt")),
+    Function("exp", _ONE, _exp, _one("exp"), np.exp, r"\exp", ("exp",), prime=lambda node, a: node,
+             prime2=lambda node, a: node, mp=_m("exp")),
     Function("log", (1, 2), _log, _sympy_log, np.log, r"\log", ("log", "ln"), aliases=("ln",),
-             matrix_arity=_ONE, prime=_log_prime),
-    Function("tanh", _ONE, cmath.tanh, _one("tanh"), np.tanh, r"\tanh", ("tanh",), prime=_tanh_prime),
+             matrix_arity=_ONE, prime=_log_prime, prime2=_log_prime2, alias_arity=_ONE, mp=_mp_log),
+    Function("log2", _ONE, lambda z: cmath.log(z) / math.log(2),
+             lambda args, ev: _sp().Mul(_sp().log(args[0], evaluate=ev), _sp().Pow(_sp().log(2), -1, evaluate=ev),
+                                        evaluate=ev),
+             latex=lambda args: rf"\log_2\left({args[0]}\right)", mp=lambda z: _mp_log(z, 2)),
+    Function("tanh", _ONE, cmath.tanh, _one("tanh"), np.tanh, r"\tanh", ("tanh",), prime=_tanh_prime,
+             prime2=_tanh_prime2, mp=_m("tanh")),
+    Function("sech", _ONE, lambda z: 1 / cmath.cosh(z), _one("sech"), lambda a: 1.0 / np.cosh(a),
+             r"\operatorname{sech}", ("sech",), mp=_m("sech")),
     Function("sigma", _ONE, _sigma, _one("sigma", own=True), lambda a: 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=float))),
-             r"\sigma", prime=_sigma_prime),
-    Function("sinh", _ONE, cmath.sinh, _one("sinh"), latex=r"\sinh", latex_commands=("sinh",)),
-    Function("cosh", _ONE, cmath.cosh, _one("cosh"), latex=r"\cosh", latex_commands=("cosh",)),
-    Function("sin", _ONE, cmath.sin, _one("sin"), latex=r"\sin", latex_commands=("sin",)),
-    Function("cos", _ONE, cmath.cos, _one("cos"), latex=r"\cos", latex_commands=("cos",)),
-    Function("abs", _ONE, lambda z: complex(abs(z)), _one("Abs"), np.abs),
-    Function("floor", _ONE, lambda z: complex(math.floor(_real(z, "floor"))), _one("floor")),
-    Function("ceil", _ONE, lambda z: complex(math.ceil(_real(z, "ceil"))), _one("ceiling")),
-    Function("sign", _ONE, lambda z: complex((_real(z, "sign") > 0) - (_real(z, "sign") < 0)), _one("sign")),
+             r"\sigma", prime=_sigma_prime, prime2=_sigma_prime2, mp=_mp_sigma),
+    Function("sinh", _ONE, cmath.sinh, _one("sinh"), latex=r"\sinh", latex_commands=("sinh",), mp=_m("sinh")),
+    Function("cosh", _ONE, cmath.cosh, _one("cosh"), latex=r"\cosh", latex_commands=("cosh",), mp=_m("cosh")),
+    Function("sin", _ONE, cmath.sin, _one("sin"), latex=r"\sin", latex_commands=("sin",), mp=_m("sin")),
+    Function("cos", _ONE, cmath.cos, _one("cos"), latex=r"\cos", latex_commands=("cos",), mp=_m("cos")),
+    Function("abs", _ONE, lambda z: complex(abs(z)), _one("Abs"), np.abs, mp=lambda z: abs(z), breaks=True),
+    Function("floor", _ONE, lambda z: complex(math.floor(_real(z, "floor"))), _one("floor"),
+             mp=lambda z: _mp().floor(_mp_real(z)), breaks=True),
+    Function("ceil", _ONE, lambda z: complex(math.ceil(_real(z, "ceil"))), _one("ceiling"),
+             mp=lambda z: _mp().ceil(_mp_real(z)), breaks=True),
+    Function("sign", _ONE, lambda z: complex((_real(z, "sign") > 0) - (_real(z, "sign") < 0)), _one("sign"),
+             mp=lambda z: _mp().sign(_mp_real(z)), breaks=True),
     Function("relu", _ONE, lambda z: complex(max(_real(z, "relu"), 0.0)), _one("relu", own=True),
-             lambda a: np.maximum(a, 0.0), prime=_relu_prime),
+             lambda a: np.maximum(a, 0.0), prime=_relu_prime, mp=lambda z: max(_mp_real(z), 0), breaks=True),
     Function("step", _ONE, lambda z: complex(1.0 if _real(z, "step") > 0 else 0.0), _one("step", own=True),
-             lambda a: (np.asarray(a) > 0).astype(float)),
+             lambda a: (np.asarray(a) > 0).astype(float), mp=lambda z: 1 if _mp_real(z) > 0 else 0, breaks=True),
     Function("max", (2,), lambda a, b: complex(max(_real(a, "max"), _real(b, "max"))),
-             lambda args, ev: _sp().Max(*args, evaluate=ev), latex=r"\max", latex_commands=("max",)),
+             lambda args, ev: _sp().Max(*args, evaluate=ev), latex=r"\max", latex_commands=("max",),
+             mp=lambda a, b: max(_mp_real(a), _mp_real(b)), breaks=True),
     Function("min", (2,), lambda a, b: complex(min(_real(a, "min"), _real(b, "min"))),
-             lambda args, ev: _sp().Min(*args, evaluate=ev), latex=r"\min", latex_commands=("min",)),
+             lambda args, ev: _sp().Min(*args, evaluate=ev), latex=r"\min", latex_commands=("min",),
+             mp=lambda a, b: min(_mp_real(a), _mp_real(b)), breaks=True),
     # matrix answers only
     Function("softmax", _ONE, numpy=_softmax),
     Function("transpose", _ONE, numpy=np.transpose, shape="transposed"),
