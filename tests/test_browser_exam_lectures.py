@@ -50,6 +50,8 @@ def start(page, n: int, seed: int) -> list[str]:
     fill(page, "exam-seed", str(seed))
     page.get_by_role("button", name="Start the exam").click()
     page.get_by_text("Time left").wait_for()
+    # Streamlit draws the questions one after another: read the ids once all n are on the page
+    page.wait_for_function("n => document.querySelectorAll(\"[class*='st-key-exam-q-']\").length >= n", arg=n)
     return drawn_ids(page)
 
 

@@ -34,6 +34,7 @@ def log_out(page, url: str) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.serial  # three servers (app, provider, database) and a browser: too slow beside another worker
 def test_login_answer_logout_and_isolation(browser, tmp_path):
     if importlib.util.find_spec("oidc_provider_mock") is None:
         pytest.fail("oidc-provider-mock is not installed (pip install -r requirements-dev.txt)")
