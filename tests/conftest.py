@@ -59,13 +59,14 @@ def pytest_unconfigure(config):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    """Under pytest-xdist, a test marked `serial` (it asserts a rate or a duration) runs while the
-    other workers wait between tests: a readers-writer lock of two flock()ed files, every other test
-    a reader. The turnstile makes it fair: once a serial test waits, no new test starts."""
+    """Under pytest-xdist, a test marked `serial` (it asserts a rate or a duration) and every browser
+    test (servers and Chromium beside another worker made their waits time out on 2 cores) runs while
+    the other workers wait between tests: a readers-writer lock of two flock()ed files, every other
+    test a reader. The turnstile makes it fair: once a serial test waits, no new test starts."""
     shared = os.environ.get("QUIZ_TEST_SHARED")
     if not (shared and os.environ.get("PYTEST_XDIST_WORKER")):
         return (yield)
-    serial = item.get_closest_marker("serial") is not None
+    serial = item.get_closest_marker("serial") is not None or item.path.name.startswith("test_browser_")
     with open(Path(shared) / "turnstile.lock", "a") as gate, open(Path(shared) / "tests.lock", "a") as lock:
         fcntl.flock(gate, fcntl.LOCK_EX)
         try:
