@@ -77,3 +77,16 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def answer_mse_loss(page) -> None:
+    """On an open Practice page of `l3-mse`, type the right loss, see its echo, submit, see the verdict
+    (the browser tests' shared way to leave one right answer in a profile)."""
+    import re
+
+    box = page.locator(".st-key-practice-l3-mse-0-loss-text input")
+    box.fill("o^2 - 2og + g^2")
+    box.press("Enter")
+    page.get_by_text("Read as").first.wait_for()
+    page.locator(".st-key-practice-l3-mse-0-loss-submit button").click()
+    page.get_by_text(re.compile("Right — 2 / 2")).first.wait_for()

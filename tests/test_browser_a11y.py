@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 import pytest
+
+from app_process import answer_mse_loss
 from axe_scan import STREAMLIT_OWN, scan, settle
 
 from quizlib.ui import navigation
@@ -62,12 +64,7 @@ def test_no_serious_violation_on_any_page(page):
 
     # Practice with a question answered: the typed formula's echo and the verdict are on the page
     open_page(page, "practice?q=l3-mse")
-    box = page.locator(".st-key-practice-l3-mse-0-loss-text input")
-    box.fill("o^2 - 2og + g^2")
-    box.press("Enter")
-    page.get_by_text("Read as").first.wait_for()
-    page.locator(".st-key-practice-l3-mse-0-loss-submit button").click()
-    page.get_by_text(re.compile("Right — 2 / 2")).first.wait_for()
+    answer_mse_loss(page)
     settle(page)
     found["practice?q=l3-mse (answered)"] = scan(page, seen)
 

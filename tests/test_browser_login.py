@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
-import re
 import secrets
 from pathlib import Path
 
 import pytest
-from app_process import free_port, oidc_provider, streamlit_app
+from app_process import answer_mse_loss, free_port, oidc_provider, streamlit_app
 from axe_scan import scan, settle
 
 ANA = {"sub": "ana-sub", "email": "ana@uni.example", "name": "Ana Lima"}
@@ -67,12 +66,7 @@ teachers = ["teach@uni.example"]
                 # Ana logs in and answers
                 log_in(page, url, ANA)
                 page.goto(f"{url}/practice?q=l3-mse")
-                box = page.locator(".st-key-practice-l3-mse-0-loss-text input")
-                box.fill("o^2 - 2og + g^2")
-                box.press("Enter")
-                page.get_by_text("Read as").first.wait_for()
-                page.locator(".st-key-practice-l3-mse-0-loss-submit button").click()
-                page.get_by_text(re.compile("Right — 2 / 2")).first.wait_for()
+                answer_mse_loss(page)
                 assert page.get_by_text("Class", exact=True).count() == 0  # not a teacher
                 page.goto(f"{url}/class_view")
                 page.get_by_text("Page not found").or_(page.get_by_text("teachers only")).first.wait_for()
@@ -97,7 +91,12 @@ teachers = ["teach@uni.example"]
                 # the teacher sees the class
                 log_in(page, url, TEACHER)
                 page.get_by_role("link", name="Class").click()
-                page.get_by_text("First tries only").wait_for()  # the Class page's own caption
+                caption = page.get_by_text("First tries only")  # the Class page's own caption
+                try:
+                    caption.wait_for(timeout=30_000)
+                except Exception:  # seen about once in five runs: the click's rerun is lost; open it directly
+                    page.goto(f"{url}/class_view")
+                    caption.wait_for()
                 settle(page)
                 violations = scan(page)  # the Class page is reachable only here: scan it for accessibility
                 assert not violations, "\n".join(violations)

@@ -7,7 +7,7 @@ import re
 import time
 
 import pytest
-from app_process import streamlit_app
+from app_process import answer_mse_loss, streamlit_app
 
 
 def minutes_left(page) -> int:
@@ -34,12 +34,7 @@ def test_two_processes_share_progress_and_exam(browser, pg_server):
         try:
             # 1. answer on A
             open_app(page, a, "practice?q=l3-mse&profile=ana")
-            box = page.locator(".st-key-practice-l3-mse-0-loss-text input")
-            box.fill("o^2 - 2og + g^2")
-            box.press("Enter")
-            page.get_by_text("Read as").first.wait_for()
-            page.locator(".st-key-practice-l3-mse-0-loss-submit button").click()
-            page.get_by_text(re.compile("Right — 2 / 2")).first.wait_for()
+            answer_mse_loss(page)
 
             # 2. on B: the review card and the progress are there
             open_app(page, b, "review?profile=ana")
