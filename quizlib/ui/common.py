@@ -105,6 +105,14 @@ def get_banks() -> list[Bank]:
     return banks
 
 
+def warm_caches() -> None:
+    """Fill the bank and store caches outside a session (quizlib/ui/startup.py, at server start).
+    Unlike get_banks it does not start the SymPy import: that waits for the first page."""
+    folder = content_dir()
+    _banks(str(folder), _fingerprint(folder))
+    get_store()
+
+
 _warming: list[threading.Timer] = []
 
 
