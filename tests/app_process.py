@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -20,6 +21,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def launch(cmd: list[str], **kw) -> subprocess.Popen:
+    """Start a server process whose output goes to a temporary file, never to a pipe nobody reads
+    (a full pipe would block the server mid-run once it has logged 64 KB); `output` reads it."""
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, **kw)
+    proc.log = log
+    return proc
+
+
+def output(proc: subprocess.Popen) -> str:
+    """What a process started by `launch` has printed so far."""
+    proc.log.seek(0)
+    return proc.log.read().decode(errors="replace")
+
+
 def wait_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 60, expect: str | None = None) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -30,7 +46,7 @@ def wait_http(url: str, proc: subprocess.Popen | None = None, timeout: float = 6
         except OSError:
             pass
         if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
-            out = proc.stdout.read().decode(errors="replace") if proc is not None and proc.poll() is not None else ""
+            out = output(proc) if proc is not None and proc.poll() is not None else ""
             raise RuntimeError(f"{url} did not come up:\n{out}")
         time.sleep(0.2)
 
@@ -43,7 +59,7 @@ def streamlit_app(env: dict[str, str], port: int | None = None, cwd: Path = ROOT
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
            "--server.address=127.0.0.1", f"--server.port={port}",
            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *args]
-    proc = subprocess.Popen(cmd, cwd=cwd, env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = launch(cmd, cwd=cwd, env=full)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{url}/_stcore/health", proc, expect="ok")
@@ -61,7 +77,7 @@ def oidc_provider(users: list[dict]):
     cmd = [sys.executable, "-m", "oidc_provider_mock", "-p", str(port), "-H", "127.0.0.1"]
     for u in users:
         cmd += ["--user-claims", json.dumps(u)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = launch(cmd)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{url}/.well-known/openid-configuration", proc)
@@ -77,6 +93,8 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    if getattr(proc, "log", None) is not None:
+        proc.log.close()
 
 
 def answer_mse_loss(page) -> None:

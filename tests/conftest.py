@@ -13,12 +13,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -142,44 +138,13 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("pg_server").create_database()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
-    """A real `streamlit run app.py` on 127.0.0.1; yields its base URL."""
-    port = _free_port()
-    db = tmp_path_factory.mktemp("browser") / "progress.sqlite3"
-    env = dict(os.environ, QUIZ_DB=str(db), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-           "--server.address=127.0.0.1", f"--server.port={port}",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.poll() is not None else ""
-                pytest.fail(f"streamlit did not come up on {url}:\n{out}")
-            time.sleep(0.2)
+    """A real `streamlit run app.py` on 127.0.0.1 with its own progress file; yields its base URL."""
+    from app_process import streamlit_app
+
+    with streamlit_app({"QUIZ_DB": str(tmp_path_factory.mktemp("browser") / "progress.sqlite3")}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
