@@ -5,8 +5,9 @@ CHART_TABLE = "Data of this chart (table)"  # quizlib.ui.chart_text's expander u
 
 
 def formulas(at) -> list:
-    """The page's display maths (quizlib.ui.rich_text.formula writes them as `$$…$$` Markdown)."""
-    return [m for m in at.markdown if m.value.startswith("$$")]
+    """The page's display maths (quizlib.ui.rich_text.formula writes `$$…$$` Markdown in a focusable
+    `quiz-formula` wrapper)."""
+    return [m for m in at.markdown if 'class="quiz-formula"' in m.value and "$$" in m.value]
 
 
 def page_tables(at) -> list:

@@ -16,12 +16,18 @@ tests/test_navigation.py keeps the entry files and the navigation's URLs equal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from quizlib.ui.common import PRACTICE_PAGE as PRACTICE
 from quizlib.ui.common import get_store, sidebar
 from quizlib.ui.course import teacher
+
+
+# shipped, not a `:material/…:` icon: Streamlit fetches those as the favicon from fonts.gstatic.com,
+# which fails offline and is the app's only request to another host
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ def _pages(sections: dict[str, list[PageSpec]]) -> dict[str, list]:
 
 def run() -> None:
     """Page config, the navigation (Teacher first for a course's teacher), the sidebar, the page."""
-    st.set_page_config(page_title="DL Exam Trainer", page_icon=":material/psychology:", layout="wide")
+    st.set_page_config(page_title="DL Exam Trainer", page_icon=str(FAVICON), layout="wide")
     sections = ({"Teacher": TEACHER} if teacher(get_store()) else {}) | SECTIONS
     pages = {"": [st.Page(_start, title="Start", default=True, visibility="hidden")], **_pages(sections)}
     page = st.navigation(pages)
