@@ -92,3 +92,9 @@ def test_streamlit_skips_its_full_collection_after_every_run():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_the_notice_filter_sits_on_the_logger_streamlit_warns_with():
+    from streamlit.runtime.scriptrunner_utils import script_run_context
+
+    assert script_run_context._LOGGER.name == startup._NOTICE_LOGGER  # a Streamlit upgrade that renames it fails here

@@ -5,7 +5,7 @@ and the server sits idle meanwhile. app.py hands Streamlit an `st.App` whose lif
 `warm_up` in a thread then: it imports what the first page (Practice) needs — SQLAlchemy, NumPy,
 the bank and checker modules — and reads the banks and the store into their `st.cache_resource`
 caches, so the first session's run only draws. Measured by bench/bench_startup.py (README,
-*Start-up*). SymPy is not imported here: it is the checker's, and `common.get_banks` imports it in the
+*Benchmarks*). SymPy is not imported here: it is the checker's, and `common.get_banks` imports it in the
 background a moment after the first page is drawn.
 
 A failure here is only logged: the page that needs the banks or the store meets the same problem
@@ -18,6 +18,7 @@ import threading
 from contextlib import asynccontextmanager
 
 WARM_THREAD = "quizlib-warm-up"
+_NOTICE_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"  # Streamlit 1.67's logger name
 _LOG = logging.getLogger(__name__)
 
 
@@ -42,9 +43,7 @@ def warm_up() -> None:
 
 def start_warm_up() -> threading.Thread:
     """Run `warm_up` in a daemon thread (never delays the server's start) and return the thread."""
-    from streamlit.runtime.scriptrunner_utils import script_run_context
-
-    script_run_context._LOGGER.addFilter(_NoSessionNotice())
+    logging.getLogger(_NOTICE_LOGGER).addFilter(_NoSessionNotice())
     thread = threading.Thread(target=warm_up, name=WARM_THREAD, daemon=True)
     thread.start()
     return thread
